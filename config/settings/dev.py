@@ -1,0 +1,10 @@
+"""Local development: `make run`. Never used in production."""
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("DEBUG", True)  # noqa: F405
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key"  # noqa: F405
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

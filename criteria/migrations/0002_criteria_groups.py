@@ -1,0 +1,25 @@
+"""The five stable criteria groups of the provincial e-government evaluation."""
+
+from django.db import migrations
+
+CRITERIA_GROUPS = [
+    ("infrastructure", "Hạ tầng kỹ thuật CNTT", "IT infrastructure"),
+    ("it_application", "Ứng dụng CNTT trong hoạt động của cơ quan", "IT application in the agency's work"),
+    ("online_services", "Cung cấp dịch vụ công trực tuyến", "Online public services"),
+    ("human_resources", "Nhân lực cho ứng dụng CNTT", "Human resources for IT"),
+    ("policy", "Cơ chế chính sách và quy định cho ứng dụng CNTT", "Policies and regulations for IT"),
+]
+
+
+def create_groups(apps, schema_editor):
+    CriteriaGroup = apps.get_model("criteria", "CriteriaGroup")
+    for order, (code, name, name_en) in enumerate(CRITERIA_GROUPS, start=1):
+        CriteriaGroup.objects.update_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "order": order}
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("criteria", "0001_initial")]
+
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

@@ -1,0 +1,134 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import localized
+
+
+class EvaluationYearQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=EvaluationYear.Status.PUBLISHED)
+
+
+class EvaluationYear(models.Model):
+    """One round of evaluation. The year is data: pages and rules read it from here."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("Shown on the public pages of this year."))
+
+    objects = EvaluationYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("evaluation year")
+        verbose_name_plural = _("evaluation years")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_on__isnull=False),
+                name="published_year_has_date",
+                violation_error_message=_("A published year needs a publication date."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class CriteriaGroup(models.Model):
+    """One of the five stable categories that criteria are grouped in, e.g. IT infrastructure."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("criteria group")
+        verbose_name_plural = _("criteria groups")
+
+    def __str__(self):
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        return localized(self.name, self.name_en)
+
+
+class CriterionQuerySet(models.QuerySet):
+    def scorable(self):
+        """Criteria that take a score: those without sub-criteria. Their maxima add up to the total."""
+        return self.filter(children__isnull=True)
+
+
+class Criterion(models.Model):
+    """A scored item for one year and one block of agencies; criteria and maxima change between both."""
+
+    year = models.ForeignKey(
+        EvaluationYear, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("year")
+    )
+    agency_group = models.ForeignKey(
+        "agencies.AgencyGroup", on_delete=models.PROTECT, related_name="criteria", verbose_name=_("agency group")
+    )
+    criteria_group = models.ForeignKey(
+        CriteriaGroup, on_delete=models.PROTECT, related_name="criteria", verbose_name=_("criteria group")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent criterion"),
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_('For example "1.2".'))
+    name = models.CharField(_("name"), max_length=500)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = CriterionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "agency_group", "order", "code"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "agency_group", "code"],
+                name="unique_criterion_code_per_year_and_group",
+                violation_error_message=_("This block already has a criterion with this code in this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__gt=0),
+                name="criterion_max_points_positive",
+                violation_error_message=_("The maximum points must be above zero."),
+            ),
+        ]
+        indexes = [
+            # The ranking query's per-block maximum: scorable criteria of one year and block.
+            models.Index(fields=["year", "agency_group"], name="criterion_year_group_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        if self.parent_id and (
+            self.parent.year_id != self.year_id
+            or self.parent.agency_group_id != self.agency_group_id
+            or self.parent.criteria_group_id != self.criteria_group_id
+        ):
+            raise ValidationError(
+                {"parent": _("The parent criterion must belong to the same year, block and criteria group.")}
+            )

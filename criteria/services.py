@@ -1,0 +1,46 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Criterion, EvaluationYear
+
+
+@transaction.atomic
+def copy_criteria(*, source: EvaluationYear, target_year: int) -> tuple[EvaluationYear, int]:
+    """Copy every criterion of `source` (all blocks, with sub-criteria) to `target_year`.
+
+    The target year is created as a draft when it does not exist. A target that already has
+    criteria is refused, so that a copy never mixes with criteria someone has already edited.
+    Returns the target year and the number of criteria copied.
+    """
+    if target_year == source.year:
+        raise ValidationError(_("Choose a different year to copy the criteria to."))
+    target, _created = EvaluationYear.objects.get_or_create(year=target_year)
+    if target.criteria.exists():
+        raise ValidationError(
+            _("The year %(year)s already has criteria; nothing was copied.") % {"year": target_year}
+        )
+    originals = list(source.criteria.order_by("pk"))
+    copies = {}  # id of the original -> its copy
+    # Parents before children, one bulk insert per level of the tree.
+    remaining = originals
+    while remaining:
+        level = [c for c in remaining if c.parent_id is None or c.parent_id in copies]
+        if not level:
+            raise ValidationError(_("The criteria of %(year)s refer to a missing parent.") % {"year": source})
+        created = Criterion.objects.bulk_create(
+            Criterion(
+                year=target,
+                agency_group_id=c.agency_group_id,
+                criteria_group_id=c.criteria_group_id,
+                parent=copies.get(c.parent_id),
+                code=c.code,
+                name=c.name,
+                max_points=c.max_points,
+                order=c.order,
+            )
+            for c in level
+        )
+        copies.update(zip((c.pk for c in level), created, strict=True))
+        remaining = [c for c in remaining if c.pk not in copies]
+    return target, len(copies)

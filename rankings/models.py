@@ -1,0 +1,130 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Rank, Round
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from criteria.models import Criterion
+
+
+def score_value_error(criterion, value):
+    """The reason `value` cannot be a score on `criterion`, naming the criterion, or None when it can."""
+    params = {
+        "code": criterion.code,
+        "name": criterion.name,
+        "value": number_format(value),
+        "max": number_format(criterion.max_points),
+    }
+    if value < 0:
+        return _("Criterion %(code)s “%(name)s”: the score %(value)s is below zero.") % params
+    if value > criterion.max_points:
+        return _("Criterion %(code)s “%(name)s”: the score %(value)s is above its maximum of %(max)s.") % params
+    return None
+
+
+class ScoreQuerySet(models.QuerySet):
+    def ranking(self, criteria_group_codes=()):
+        """The official ranking: one row per agency and year, from the scores in this queryset.
+
+        Each row has the agency's total, the block's maximum for that year, the percent of it, the
+        rank inside (year, block) and, for each code in `criteria_group_codes`, a `group_<code>`
+        sum. Ties share a rank and skip the next (1, 2, 2, 4); tied agencies come in Vietnamese
+        alphabetical order. Agencies without any score in a year are not ranked in that year.
+
+        Filter by year or block *before* calling this, never by agency: the rank is computed over
+        the rows that remain.
+        """
+        block_maximum = (
+            Criterion.objects.scorable()
+            .filter(year=OuterRef("criterion__year"), agency_group=OuterRef("agency__group"))
+            .order_by()
+            .values("year")
+            .annotate(maximum=Sum("max_points"))
+            .values("maximum")
+        )
+        group_totals = {
+            f"group_{code}": Sum("value", filter=Q(criterion__criteria_group__code=code))
+            for code in criteria_group_codes
+        }
+        return (
+            self.order_by()
+            .values(
+                "agency_id",
+                "agency__name",
+                "agency__short_name",
+                "agency__slug",
+                "agency__sort_key",
+                "agency__group_id",
+                "criterion__year_id",
+                "criterion__year__year",
+            )
+            # Rounded in SQL so that ties stay ties where SQLite adds decimals as floats.
+            .annotate(total=Round(Sum("value"), 2), max_total=Subquery(block_maximum), **group_totals)
+            .annotate(
+                percent=ExpressionWrapper(
+                    Round(F("total") * 100 / F("max_total"), 2),
+                    output_field=DecimalField(max_digits=5, decimal_places=2),
+                )
+            )
+            # The window comes last: an aggregate annotated after it would put it in the GROUP BY.
+            .annotate(
+                rank=Window(
+                    Rank(),
+                    partition_by=[F("criterion__year_id"), F("agency__group_id")],
+                    order_by=F("total").desc(),
+                ),
+            )
+            # The order of the rank, written as the total it comes from: ordering by the window
+            # itself would put it in the GROUP BY.
+            .order_by("-criterion__year__year", "agency__group_id", F("total").desc(), "agency__sort_key")
+        )
+
+
+class Score(models.Model):
+    """The official (appraised) score of one agency on one criterion."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="scores", verbose_name=_("agency")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "criterion"],
+                name="one_score_per_agency_and_criterion",
+                violation_error_message=_("This agency already has a score on this criterion."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="score_not_negative",
+                violation_error_message=_("A score cannot be below zero."),
+            ),
+        ]
+        indexes = [
+            # The ranking query filtered by year and block joins scores from their criterion.
+            models.Index(fields=["criterion", "agency"], name="score_criterion_agency_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} · {self.criterion.code}: {self.value}"
+
+    def clean(self):
+        if self.criterion_id is None or self.agency_id is None or self.value is None:
+            return
+        if self.agency.group_id != self.criterion.agency_group_id:
+            raise ValidationError(
+                {"criterion": _("This criterion belongs to another block of agencies than %(agency)s.")
+                 % {"agency": self.agency}}
+            )
+        error = score_value_error(self.criterion, self.value)
+        if error:
+            raise ValidationError({"value": error})
