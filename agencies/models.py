@@ -26,14 +26,14 @@ class AgencyGroup(models.Model):
     def __str__(self):
         return self.localized_name
 
-    @property
-    def localized_name(self):
-        return localized(self.name, self.name_en)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vietnamese.slugify(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def localized_name(self):
+        return localized(self.name, self.name_en)
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -67,10 +67,6 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def display_name(self):
-        return self.short_name or self.name
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vietnamese.slugify(self.name)
@@ -79,3 +75,7 @@ class Agency(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key", "search_text"}
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name

@@ -32,7 +32,7 @@ def test_the_screen_lists_every_criterion_with_its_maximum(staff_client, sheet):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Máy tính và mạng" in page and "Kế hoạch ứng dụng CNTT" in page
-    assert 'name="criterion_%d"' % criteria[0].pk in page
+    assert f'name="criterion_{criteria[0].pk}"' in page
     assert "Chưa có điểm" in page  # no total yet
 
 
