@@ -51,6 +51,8 @@ class CriteriaGroup(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=40, help_text=_("Column headers and charts."))
+    short_name_en = models.CharField(_("short name in English"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
@@ -64,6 +66,10 @@ class CriteriaGroup(models.Model):
     @property
     def localized_name(self):
         return localized(self.name, self.name_en)
+
+    @property
+    def localized_short_name(self):
+        return localized(self.short_name, self.short_name_en)
 
 
 class CriterionQuerySet(models.QuerySet):

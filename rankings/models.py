@@ -5,6 +5,7 @@ from django.db.models.functions import Rank, Round
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import localized
 from criteria.models import Criterion
 
 
@@ -55,6 +56,7 @@ class ScoreQuerySet(models.QuerySet):
                 "agency__short_name",
                 "agency__slug",
                 "agency__sort_key",
+                "agency__search_text",
                 "agency__group_id",
                 "criterion__year_id",
                 "criterion__year__year",
@@ -128,3 +130,33 @@ class Score(models.Model):
         error = score_value_error(self.criterion, self.value)
         if error:
             raise ValidationError({"value": error})
+
+
+class Band(models.Model):
+    """A label shown next to a percentage so that citizens can read it, e.g. "Cao" from 50 %."""
+
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("name in English"), max_length=50, blank=True)
+    min_percent = models.DecimalField(
+        _("from percent"), max_digits=5, decimal_places=2, unique=True,
+        help_text=_("The band applies from this percentage of the maximum (inclusive) up to the next band."),
+    )
+
+    class Meta:
+        ordering = ["-min_percent"]
+        verbose_name = _("band")
+        verbose_name_plural = _("bands")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_percent__gte=0) & Q(min_percent__lte=100),
+                name="band_percent_between_0_and_100",
+                violation_error_message=_("A band starts between 0 and 100 percent."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        return localized(self.name, self.name_en)

@@ -1,0 +1,11 @@
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+
+def points(value):
+    """A score as the province writes it: 410.50 -> "410,5", 413.00 -> "413" (comma in Vietnamese)."""
+    if value is None or value == "":
+        return ""
+    text = format(Decimal(value).quantize(Decimal("0.01")), "f")
+    return number_format(Decimal(text.rstrip("0").rstrip(".") if "." in text else text))

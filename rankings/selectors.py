@@ -1,0 +1,190 @@
+"""Reads that the public pages, the downloads and the admin share, all built on Score.objects.ranking().
+
+Each function runs a fixed number of queries, whatever the number of agencies, criteria and years.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import mean
+
+from django.db.models import Sum
+from django.http import Http404
+
+from agencies.models import AgencyGroup
+from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+
+from .models import Band, Score
+
+CENT = Decimal("0.01")
+
+
+def cents(value):
+    return Decimal(value).quantize(CENT)
+
+
+@dataclass
+class Standing:
+    """One agency's official result in one year."""
+
+    rank: int
+    rank_change: int | None  # places gained since the previous published year; None when it was not ranked
+    agency_id: int
+    name: str
+    short_name: str
+    slug: str
+    sort_key: str
+    search_text: str
+    total: Decimal
+    percent: Decimal
+    groups: dict[str, Decimal]  # criteria group code -> score
+    band: Band | None = None
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+@dataclass
+class GroupMaximum:
+    criteria_group: CriteriaGroup
+    maximum: Decimal
+
+    @property
+    def code(self):
+        return self.criteria_group.code
+
+
+@dataclass
+class Ranking:
+    """A block's ranking in one year, with what is needed to read it."""
+
+    year: EvaluationYear
+    agency_group: AgencyGroup
+    previous_year: EvaluationYear | None
+    group_maxima: list[GroupMaximum]
+    standings: list[Standing] = field(default_factory=list)
+
+    @property
+    def max_total(self):
+        return sum((g.maximum for g in self.group_maxima), Decimal(0))
+
+    @property
+    def alphabetical(self):
+        return sorted(self.standings, key=lambda s: s.sort_key)
+
+    @property
+    def leader(self):
+        return self.standings[0] if self.standings else None
+
+    def average(self):
+        """The block's mean total, percent and criteria-group scores; None without standings."""
+        if not self.standings:
+            return None
+        return {
+            "total": cents(mean(s.total for s in self.standings)),
+            "percent": cents(mean(s.percent for s in self.standings)),
+            "groups": {g.code: cents(mean(s.groups[g.code] for s in self.standings)) for g in self.group_maxima},
+        }
+
+    def standing_of(self, agency_id):
+        return next((s for s in self.standings if s.agency_id == agency_id), None)
+
+
+class PublishedYears:
+    """The published evaluation years, newest first, read once per request."""
+
+    def __init__(self):
+        self.years = list(EvaluationYear.objects.published().order_by("-year"))
+
+    def __iter__(self):
+        return iter(self.years)
+
+    def __bool__(self):
+        return bool(self.years)
+
+    @property
+    def latest(self):
+        return self.years[0] if self.years else None
+
+    def get(self, year_number):
+        """The published year, or a 404: a draft year does not exist for the public."""
+        for year in self.years:
+            if year.year == year_number:
+                return year
+        raise Http404("No published evaluation year %s." % year_number)
+
+    def previous(self, year):
+        older = [y for y in self.years if y.year < year.year]
+        return older[0] if older else None
+
+
+def band_for(percent, bands):
+    """The band whose threshold is the highest one at or below `percent` (bands sorted from the top)."""
+    return next((band for band in bands if percent >= band.min_percent), None)
+
+
+def build_rankings(*, years, published, agency_groups):
+    """Rankings of `agency_groups` in `years`, each with its change since the previous published year.
+
+    Returns {(year id, agency group id): Ranking}. Four queries, whatever the sizes.
+    """
+    previous = {year.pk: published.previous(year) for year in years}
+    year_ids = {year.pk for year in years} | {p.pk for p in previous.values() if p}
+    group_ids = [group.pk for group in agency_groups]
+    criteria_groups = list(CriteriaGroup.objects.all())
+    bands = list(Band.objects.order_by("-min_percent"))
+
+    maxima = defaultdict(dict)
+    for row in (
+        Criterion.objects.scorable()
+        .filter(year_id__in=year_ids, agency_group_id__in=group_ids)
+        .values("year_id", "agency_group_id", "criteria_group_id")
+        .annotate(maximum=Sum("max_points"))
+        .order_by()
+    ):
+        maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
+
+    rows = defaultdict(list)
+    scores = Score.objects.filter(criterion__year_id__in=year_ids, agency__group_id__in=group_ids)
+    for row in scores.ranking([g.code for g in criteria_groups]):
+        rows[row["criterion__year_id"], row["agency__group_id"]].append(row)
+
+    def ranks(year, group):
+        return {row["agency_id"]: row["rank"] for row in rows[year.pk, group.pk]} if year else {}
+
+    rankings = {}
+    for year in years:
+        for group in agency_groups:
+            block_maxima = maxima[year.pk, group.pk]
+            ranking = Ranking(
+                year=year,
+                agency_group=group,
+                previous_year=previous[year.pk],
+                group_maxima=[GroupMaximum(cg, block_maxima[cg.pk]) for cg in criteria_groups if cg.pk in block_maxima],
+            )
+            previous_ranks = ranks(previous[year.pk], group)
+            for row in rows[year.pk, group.pk]:
+                percent = cents(row["percent"])
+                before = previous_ranks.get(row["agency_id"])
+                ranking.standings.append(Standing(
+                    rank=row["rank"],
+                    rank_change=None if before is None else before - row["rank"],
+                    agency_id=row["agency_id"],
+                    name=row["agency__name"],
+                    short_name=row["agency__short_name"],
+                    slug=row["agency__slug"],
+                    sort_key=row["agency__sort_key"],
+                    search_text=row["agency__search_text"],
+                    total=cents(row["total"]),
+                    percent=percent,
+                    groups={g.code: cents(row[f"group_{g.code}"] or 0) for g in ranking.group_maxima},
+                    band=band_for(percent, bands),
+                ))
+            rankings[year.pk, group.pk] = ranking
+    return rankings
+
+
+def block_ranking(*, published, year, agency_group):
+    """One block's ranking in one published year: what the ranking page and its downloads show."""
+    return build_rankings(years=[year], published=published, agency_groups=[agency_group])[year.pk, agency_group.pk]

@@ -1,0 +1,198 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from agencies.models import Agency, AgencyGroup
+from agencies.vietnamese import fold
+from criteria.models import Criterion
+
+from . import charts, exports
+from .models import Band, Score
+from .selectors import PublishedYears, block_ranking, build_rankings
+from .tables import RankingTable
+
+HOME_LEADERS = 3
+COMPARE_MIN, COMPARE_MAX = 2, 4
+
+
+def _agency_group(agency_groups, slug):
+    for group in agency_groups:
+        if group.slug == slug:
+            return group
+    raise Http404("No agency group %s." % slug)
+
+
+def home(request):
+    published = PublishedYears()
+    agency_groups = list(AgencyGroup.objects.all())
+    latest = published.latest
+    rankings = []
+    if latest:
+        by_block = build_rankings(years=[latest], published=published, agency_groups=agency_groups)
+        rankings = [by_block[latest.pk, group.pk] for group in agency_groups if by_block[latest.pk, group.pk].standings]
+    return render(request, "rankings/home.html", {
+        "published": published,
+        "latest": latest,
+        "rankings": rankings,
+        "leaders": HOME_LEADERS,
+    })
+
+
+def ranking(request, year, group_slug):
+    published = PublishedYears()
+    agency_groups = list(AgencyGroup.objects.all())
+    ranking = block_ranking(published=published, year=published.get(year),
+                            agency_group=_agency_group(agency_groups, group_slug))
+    query = request.GET.get("q", "").strip()
+    standings = [s for s in ranking.standings if fold(query) in s.search_text] if query else ranking.standings
+    table = RankingTable(ranking, standings)
+    RequestConfig(request, paginate=False).configure(table)
+    return render(request, "rankings/ranking.html", {
+        "published": published,
+        "agency_groups": agency_groups,
+        "ranking": ranking,
+        "table": table,
+        "query": query,
+        "chart": charts.totals_bar(ranking, ranking.standings) if ranking.standings else "",
+    })
+
+
+def ranking_download(request, year, group_slug, fmt):
+    if fmt not in exports.WRITERS:
+        raise Http404("No download format %s." % fmt)
+    published = PublishedYears()
+    ranking = block_ranking(published=published, year=published.get(year),
+                            agency_group=get_object_or_404(AgencyGroup, slug=group_slug))
+    response = HttpResponse(exports.WRITERS[fmt](ranking), content_type=exports.CONTENT_TYPES[fmt])
+    if fmt != "json":
+        response["Content-Disposition"] = f'attachment; filename="xep-hang-{group_slug}-{year}.{fmt}"'
+    return response
+
+
+def agency(request, slug):
+    agency = get_object_or_404(Agency.objects.select_related("group"), slug=slug)
+    published = PublishedYears()
+    years = list(published)
+    by_year = build_rankings(years=years, published=published, agency_groups=[agency.group])
+    # (year, the block's ranking, the agency's standing or None), newest first
+    history = [(year, by_year[year.pk, agency.group_id]) for year in years]
+    history = [(year, block, block.standing_of(agency.pk)) for year, block in history]
+    ranked_years = [year for year, _block, standing in history if standing]
+
+    chosen = None
+    if ranked_years:
+        chosen = published.get(int(request.GET["year"])) if request.GET.get("year", "").isdigit() else ranked_years[0]
+    context = {"agency": agency, "published": published, "history": history, "chosen": chosen}
+    if chosen:
+        block = by_year[chosen.pk, agency.group_id]
+        standing = block.standing_of(agency.pk)
+        if standing is None:
+            raise Http404("The agency is not ranked in %s." % chosen)
+        context.update(_agency_year(agency, block, standing))
+        context["history_chart"] = charts.history_line(
+            [(year, standing) for year, _block, standing in reversed(history)], agency.display_name
+        )
+    return render(request, "rankings/agency.html", context)
+
+
+def _agency_year(agency, block, standing):
+    """What the agency page shows for one year: groups against the block, strengths, spread, criteria."""
+    average, leader = block.average(), block.leader
+    shares = sorted(block.group_maxima, key=lambda g: standing.groups[g.code] / g.maximum, reverse=True)
+    criteria = list(
+        Criterion.objects.filter(year=block.year, agency_group=agency.group_id)
+        .select_related("criteria_group", "parent")
+        .order_by("criteria_group__order", "order", "code")
+    )
+    scores = dict(Score.objects.filter(agency=agency, criterion__year=block.year).values_list("criterion", "value"))
+    for criterion in criteria:  # a criterion with sub-criteria shows the sum of theirs
+        if criterion.parent_id and criterion.pk in scores:
+            scores[criterion.parent_id] = scores.get(criterion.parent_id, 0) + scores[criterion.pk]
+    totals = sorted((s.total for s in block.standings), reverse=True)
+    below = sum(1 for total in totals if total < standing.total)
+    series = [(agency.display_name, standing.groups), (_("Block average"), average["groups"])]
+    if leader.agency_id != agency.pk:
+        series.append((_("Leader: %(name)s") % {"name": leader.display_name}, leader.groups))
+    return {
+        "block_ranking": block,
+        "standing": standing,
+        "average": average,
+        "leader": leader,
+        "group_rows": [
+            (g, standing.groups[g.code], average["groups"][g.code], leader.groups[g.code]) for g in block.group_maxima
+        ],
+        "strongest": shares[0],
+        "weakest": shares[-1],
+        "criteria": [(c, scores.get(c.pk)) for c in criteria],
+        "spread": {
+            "highest": totals[0], "lowest": totals[-1], "median": totals[len(totals) // 2] if len(totals) % 2
+            else (totals[len(totals) // 2 - 1] + totals[len(totals) // 2]) / 2,
+            "below": below, "count": len(totals),
+        },
+        "radar": charts.group_radar(block.group_maxima, series),
+    }
+
+
+def criteria(request, year, group_slug):
+    published = PublishedYears()
+    agency_groups = list(AgencyGroup.objects.all())
+    year = published.get(year)
+    agency_group = _agency_group(agency_groups, group_slug)
+    criteria = list(
+        Criterion.objects.filter(year=year, agency_group=agency_group)
+        .select_related("criteria_group")
+        .order_by("criteria_group__order", "order", "code")
+    )
+    sections = {}
+    for criterion in criteria:
+        sections.setdefault(criterion.criteria_group, []).append(criterion)
+    parent_ids = {c.parent_id for c in criteria}
+    scored = [c for c in criteria if c.pk not in parent_ids]
+    return render(request, "rankings/criteria.html", {
+        "published": published,
+        "agency_groups": agency_groups,
+        "year": year,
+        "agency_group": agency_group,
+        "sections": [(group, items, sum(c.max_points for c in items if c in scored)) for group, items in sections.items()],
+        "max_total": sum(c.max_points for c in scored),
+        "bands": list(Band.objects.order_by("-min_percent")),
+    })
+
+
+def compare(request):
+    published = PublishedYears()
+    if not published:
+        raise Http404("Nothing is published yet.")
+    year = published.get(int(request.GET["year"])) if request.GET.get("year", "").isdigit() else published.latest
+    slugs = list(dict.fromkeys(s.strip() for value in request.GET.getlist("agencies") for s in value.split(",") if s.strip()))
+    agency_groups = list(AgencyGroup.objects.all())
+    rankings = build_rankings(years=[year], published=published, agency_groups=agency_groups)
+    error, block, chosen = None, None, []
+    if slugs:
+        everyone = {s.slug: (ranking, s) for ranking in rankings.values() for s in ranking.standings}
+        unknown = [slug for slug in slugs if slug not in everyone]
+        blocks = {everyone[slug][0].agency_group.pk for slug in slugs if slug in everyone}
+        if unknown:
+            error = _("These agencies have no published result in %(year)s: %(slugs)s.") % {
+                "year": year, "slugs": ", ".join(unknown)}
+        elif not COMPARE_MIN <= len(slugs) <= COMPARE_MAX:
+            error = _("Choose from %(min)d to %(max)d agencies.") % {"min": COMPARE_MIN, "max": COMPARE_MAX}
+        elif len(blocks) > 1:
+            error = _("Agencies are compared inside one block: choose them from the same block.")
+        else:
+            block = everyone[slugs[0]][0]
+            chosen = [everyone[slug][1] for slug in slugs]
+    return render(request, "rankings/compare.html", {
+        "published": published,
+        "year": year,
+        "rankings": [r for r in rankings.values() if r.standings],
+        "selected": slugs,
+        "error": error,
+        "block_ranking": block,
+        "chosen": chosen,
+        "group_rows": [(g, [s.groups[g.code] for s in chosen]) for g in block.group_maxima] if block else [],
+        "radar": charts.group_radar(block.group_maxima, [(s.display_name, s.groups) for s in chosen]) if block else "",
+        "min": COMPARE_MIN,
+        "max": COMPARE_MAX,
+    })
