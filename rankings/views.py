@@ -99,7 +99,9 @@ def agency(request, slug):
 def _agency_year(agency, block, standing):
     """What the agency page shows for one year: groups against the block, strengths, spread, criteria."""
     average, leader = block.average(), block.leader
-    shares = sorted(block.group_maxima, key=lambda g: standing.groups[g.code] / g.maximum, reverse=True)
+    # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
+    share = {g.code: standing.groups[g.code] * 100 / g.maximum for g in block.group_maxima}
+    by_share = sorted(block.group_maxima, key=lambda g: share[g.code], reverse=True)
     criteria = list(
         Criterion.objects.filter(year=block.year, agency_group=agency.group_id)
         .select_related("criteria_group", "parent")
@@ -122,8 +124,8 @@ def _agency_year(agency, block, standing):
         "group_rows": [
             (g, standing.groups[g.code], average["groups"][g.code], leader.groups[g.code]) for g in block.group_maxima
         ],
-        "strongest": shares[0],
-        "weakest": shares[-1],
+        "strong_groups": [g for g in by_share if share[g.code] > standing.percent],
+        "weak_groups": [g for g in reversed(by_share) if share[g.code] < standing.percent],
         "criteria": [(c, scores.get(c.pk)) for c in criteria],
         "spread": {
             "highest": totals[0], "lowest": totals[-1], "median": totals[len(totals) // 2] if len(totals) % 2
