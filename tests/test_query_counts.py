@@ -1,0 +1,77 @@
+"""Every public page runs the same number of SQL queries with a few agencies or many, one year or ten."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import Agency, AgencyGroup
+from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from rankings.models import Score
+
+pytestmark = pytest.mark.django_db
+
+LATEST = 2030
+PAGES = [
+    "/",
+    f"/rankings/{LATEST}/khoi-1/",
+    f"/rankings/{LATEST}/khoi-1/?q=co+quan+1&sort=-group_policy",
+    "/agencies/co-quan-1-1/",
+    f"/agencies/co-quan-1-1/?year={LATEST}",
+    f"/criteria/{LATEST}/khoi-1/",
+    f"/compare/?year={LATEST}&agencies=co-quan-1-1,co-quan-1-2",
+    f"/en/rankings/{LATEST}/khoi-1/",
+    f"/rankings/{LATEST}/khoi-1.csv",
+    f"/rankings/{LATEST}/khoi-1.xlsx",
+    f"/rankings/{LATEST}/khoi-1.json",
+]
+
+
+def grow(*, blocks, agencies, years, criteria):
+    """Add blocks, agencies, older years and criteria (with sub-criteria) until the sizes are reached."""
+    criteria_groups = list(CriteriaGroup.objects.all())
+    for b in range(1, blocks + 1):
+        group, _ = AgencyGroup.objects.get_or_create(slug=f"khoi-{b}", defaults={"name": f"Khối {b}", "order": b})
+        for a in range(group.agencies.count() + 1, agencies + 1):
+            Agency.objects.create(name=f"Cơ quan {b}.{a}", slug=f"co-quan-{b}-{a}", group=group)
+    for y in range(LATEST - years + 1, LATEST + 1):
+        year, _ = EvaluationYear.objects.get_or_create(
+            year=y, defaults={"status": EvaluationYear.Status.PUBLISHED, "published_on": date(y + 1, 5, 1)}
+        )
+        for group in AgencyGroup.objects.all():
+            existing = Criterion.objects.filter(year=year, agency_group=group, parent=None).count()
+            for c in range(existing + 1, criteria + 1):
+                criteria_group = criteria_groups[c % len(criteria_groups)]
+                parent = Criterion.objects.create(year=year, agency_group=group, criteria_group=criteria_group,
+                                                  code=f"{c}", name=f"Tiêu chí {c}", max_points=10, order=c)
+                Criterion.objects.create(year=year, agency_group=group, criteria_group=criteria_group, parent=parent,
+                                         code=f"{c}.1", name=f"Tiêu chí {c}.1", max_points=10, order=c)
+    scored = set(Score.objects.values_list("agency_id", "criterion_id"))
+    Score.objects.bulk_create(
+        Score(agency=agency, criterion=criterion, value=Decimal((agency.pk * 7 + criterion.pk * 3) % 11) * Decimal("0.9"))
+        for agency in Agency.objects.all()
+        for criterion in Criterion.objects.scorable().filter(agency_group=agency.group_id)
+        if (agency.pk, criterion.pk) not in scored
+    )
+
+
+def queries_per_page(client):
+    counts = {}
+    for url in PAGES:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(captured)
+    return counts
+
+
+def test_public_pages_run_the_same_number_of_queries_at_two_sizes(client):
+    grow(blocks=1, agencies=2, years=1, criteria=2)
+    small = queries_per_page(client)
+    grow(blocks=3, agencies=40, years=10, criteria=12)
+    assert Score.objects.count() == 3 * 40 * 10 * 12
+    large = queries_per_page(client)
+    assert large == small
+    assert all(0 < count <= 10 for count in small.values()), small
