@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev messages lint system-packages
+.PHONY: run test install install-dev messages lint system-packages screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: install messages
 #   make test DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
 test: install-dev messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests save a screenshot of every public page; the README shows these.
+screenshots: install-dev messages
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/browser
 
 lint: install-dev
 	$(BIN)/ruff check .
