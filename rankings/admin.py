@@ -10,8 +10,14 @@ from agencies.models import Agency
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm
-from .models import Score
+from .models import Band, Score
 from .services import save_agency_scores
+
+
+@admin.register(Band)
+class BandAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "min_percent"]
+    ordering = ["-min_percent"]
 
 
 @admin.register(Score)

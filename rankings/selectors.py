@@ -112,7 +112,7 @@ class PublishedYears:
         for year in self.years:
             if year.year == year_number:
                 return year
-        raise Http404("No published evaluation year %s." % year_number)
+        raise Http404(f"No published evaluation year {year_number}.")
 
     def previous(self, year):
         older = [y for y in self.years if y.year < year.year]

@@ -6,6 +6,8 @@ from django.utils.translation import ngettext
 
 from .formatting import points
 
+CHANGE_HTML = '<span class="change change-{}" title="{}">{} {}<span class="visually-hidden"> {}</span></span>'
+
 
 def rank_change_html(change):
     if change is None:
@@ -14,11 +16,9 @@ def rank_change_html(change):
         return format_html('<span class="change change-same" title="{}">=</span>', _("unchanged"))
     if change > 0:
         label = ngettext("up %(n)d place", "up %(n)d places", change) % {"n": change}
-        return format_html('<span class="change change-up" title="{}">▲ {}<span class="visually-hidden"> {}</span></span>',
-                           label, change, label)
+        return format_html(CHANGE_HTML, "up", label, "▲", change, label)
     label = ngettext("down %(n)d place", "down %(n)d places", -change) % {"n": -change}
-    return format_html('<span class="change change-down" title="{}">▼ {}<span class="visually-hidden"> {}</span></span>',
-                       label, -change, label)
+    return format_html(CHANGE_HTML, "down", label, "▼", -change, label)
 
 
 class PointsColumn(tables.Column):

@@ -20,7 +20,7 @@ def _agency_group(agency_groups, slug):
     for group in agency_groups:
         if group.slug == slug:
             return group
-    raise Http404("No agency group %s." % slug)
+    raise Http404(f"No agency group {slug}.")
 
 
 def home(request):
@@ -60,7 +60,7 @@ def ranking(request, year, group_slug):
 
 def ranking_download(request, year, group_slug, fmt):
     if fmt not in exports.WRITERS:
-        raise Http404("No download format %s." % fmt)
+        raise Http404(f"No download format {fmt}.")
     published = PublishedYears()
     ranking = block_ranking(published=published, year=published.get(year),
                             agency_group=get_object_or_404(AgencyGroup, slug=group_slug))
@@ -88,7 +88,7 @@ def agency(request, slug):
         block = by_year[chosen.pk, agency.group_id]
         standing = block.standing_of(agency.pk)
         if standing is None:
-            raise Http404("The agency is not ranked in %s." % chosen)
+            raise Http404(f"The agency is not ranked in {chosen}.")
         context.update(_agency_year(agency, block, standing))
         context["history_chart"] = charts.history_line(
             [(year, standing) for year, _block, standing in reversed(history)], agency.display_name
@@ -150,13 +150,16 @@ def criteria(request, year, group_slug):
     for criterion in criteria:
         sections.setdefault(criterion.criteria_group, []).append(criterion)
     parent_ids = {c.parent_id for c in criteria}
-    scored = [c for c in criteria if c.pk not in parent_ids]
+    scored = [c for c in criteria if c.pk not in parent_ids]  # a parent's maximum is the sum of its children's
     return render(request, "rankings/criteria.html", {
         "published": published,
         "agency_groups": agency_groups,
         "year": year,
         "agency_group": agency_group,
-        "sections": [(group, items, sum(c.max_points for c in items if c in scored)) for group, items in sections.items()],
+        "sections": [
+            (group, items, sum(c.max_points for c in items if c.pk not in parent_ids))
+            for group, items in sections.items()
+        ],
         "max_total": sum(c.max_points for c in scored),
         "bands": list(Band.objects.order_by("-min_percent")),
     })
@@ -167,7 +170,9 @@ def compare(request):
     if not published:
         raise Http404("Nothing is published yet.")
     year = published.get(int(request.GET["year"])) if request.GET.get("year", "").isdigit() else published.latest
-    slugs = list(dict.fromkeys(s.strip() for value in request.GET.getlist("agencies") for s in value.split(",") if s.strip()))
+    # ?agencies=a,b from a link, or ?agencies=a&agencies=b from the form's checkboxes
+    requested = (slug.strip() for value in request.GET.getlist("agencies") for slug in value.split(","))
+    slugs = list(dict.fromkeys(slug for slug in requested if slug))
     agency_groups = list(AgencyGroup.objects.all())
     rankings = build_rankings(years=[year], published=published, agency_groups=agency_groups)
     error, block, chosen = None, None, []

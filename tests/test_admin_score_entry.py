@@ -86,7 +86,7 @@ def test_staff_without_the_change_permission_cannot_open_the_screen(client, djan
 
 def test_admin_lists_open_with_filters_and_search(staff_client, demo):
     for name in ["agencies_agency", "agencies_agencygroup", "criteria_evaluationyear", "criteria_criterion",
-                 "criteria_criteriagroup", "rankings_score"]:
+                 "criteria_criteriagroup", "rankings_score", "rankings_band"]:
         response = staff_client.get(reverse(f"admin:{name}_changelist"), {"q": "Tài chính"})
         assert response.status_code == 200, name
     filtered = staff_client.get(reverse("admin:criteria_criterion_changelist"), {"year__id__exact": 1})

@@ -50,7 +50,7 @@ def grow(*, blocks, agencies, years, criteria):
                                          code=f"{c}.1", name=f"Tiêu chí {c}.1", max_points=10, order=c)
     scored = set(Score.objects.values_list("agency_id", "criterion_id"))
     Score.objects.bulk_create(
-        Score(agency=agency, criterion=criterion, value=Decimal((agency.pk * 7 + criterion.pk * 3) % 11) * Decimal("0.9"))
+        Score(agency=agency, criterion=criterion, value=Decimal((agency.pk * 7 + criterion.pk * 3) % 11 * 9) / 10)
         for agency in Agency.objects.all()
         for criterion in Criterion.objects.scorable().filter(agency_group=agency.group_id)
         if (agency.pk, criterion.pk) not in scored
