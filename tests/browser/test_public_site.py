@@ -21,7 +21,7 @@ PAGES = {
     "ranking-en": "/en/rankings/2019/ubnd-huyen/",
 }
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

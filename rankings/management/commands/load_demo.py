@@ -4,9 +4,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from agencies.models import Agency, AgencyGroup
+from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from criteria.services import copy_criteria
 from rankings import demo_data
+from rankings.defaults import create_default_bands
+from rankings.models import Band
 from rankings.services import save_agency_scores
 
 
@@ -15,6 +18,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Normally made by migrations; restored here for a database that was emptied since.
+        create_criteria_groups(CriteriaGroup)
+        create_default_bands(Band)
         groups = {}
         for order, (slug, name, name_en) in enumerate(demo_data.AGENCY_GROUPS, start=1):
             groups[slug], _ = AgencyGroup.objects.update_or_create(
