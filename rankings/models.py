@@ -1,26 +1,26 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Rank, Round
-from django.utils.formats import number_format
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import localized
 from criteria.models import Criterion
 
+from .formatting import lazy_message
+
 
 def score_value_error(criterion, value):
     """The reason `value` cannot be a score on `criterion`, naming the criterion, or None when it can."""
-    params = {
-        "code": criterion.code,
-        "name": criterion.name,
-        "value": number_format(value),
-        "max": number_format(criterion.max_points),
-    }
+    params = {"code": criterion.code, "name": criterion.name, "value": value, "max": criterion.max_points}
     if value < 0:
-        return _("Criterion %(code)s “%(name)s”: the score %(value)s is below zero.") % params
+        return lazy_message(_("Criterion %(code)s “%(name)s”: the score %(value)s is below zero."), **params)
     if value > criterion.max_points:
-        return _("Criterion %(code)s “%(name)s”: the score %(value)s is above its maximum of %(max)s.") % params
+        return lazy_message(
+            _("Criterion %(code)s “%(name)s”: the score %(value)s is above its maximum of %(max)s."), **params
+        )
     return None
 
 
@@ -160,3 +160,32 @@ class Band(models.Model):
     @property
     def localized_name(self):
         return localized(self.name, self.name_en)
+
+
+class ImportLog(models.Model):
+    """One confirmed import of a sheet: who, when, which file (kept, with its SHA-256) and what it changed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("user")
+    )
+    applied_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    year = models.ForeignKey(
+        "criteria.EvaluationYear", on_delete=models.PROTECT, related_name="imports", verbose_name=_("year")
+    )
+    agency_group = models.ForeignKey(
+        "agencies.AgencyGroup", on_delete=models.PROTECT, related_name="imports", verbose_name=_("agency group")
+    )
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        ordering = ["-applied_at"]
+        verbose_name = _("import log")
+        verbose_name_plural = _("import logs")
+
+    def __str__(self):
+        return f"{self.file_name} · {self.applied_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from agencies.models import AgencyGroup
+from criteria.models import EvaluationYear
+from rankings.importing import apply_import
+from rankings.problems import SheetError
+
+
+class Command(BaseCommand):
+    help = "Import one year's scores for one block from an XLSX, ODS or CSV sheet (wide or long)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--group", required=True, help="the block's slug, e.g. so-ban-nganh")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+
+    def handle(self, *args, file, year, group, dry_run, **options):
+        year_row = EvaluationYear.objects.filter(year=year).first()
+        agency_group = AgencyGroup.objects.filter(slug=group).first()
+        if year_row is None or agency_group is None:
+            raise CommandError(f"Unknown year {year} or block {group}.")
+        try:
+            with open(file, "rb") as handle:
+                content = handle.read()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        try:
+            outcome = apply_import(content=content, filename=file, year=year_row, agency_group=agency_group,
+                                   dry_run=dry_run)
+        except SheetError as error:
+            for problem in error.problems:
+                self.stderr.write(f"{problem.text_in('vi')}\n    {problem.text_in('en')}")
+            raise CommandError(f"{len(error.problems)} problem(s) found; nothing was imported.") from error
+        with translation.override("en"):
+            verb = "Would import" if dry_run else "Imported"
+            self.stdout.write(self.style.SUCCESS(
+                f"{verb} {file} for {year} / {group}: {outcome.created} created, {outcome.updated} updated, "
+                f"{outcome.unchanged} unchanged, {len(outcome.agencies)} agencies."
+            ))

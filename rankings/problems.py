@@ -1,0 +1,45 @@
+"""A problem found in an uploaded sheet, located by sheet row and column, readable in Vietnamese and English."""
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .formatting import lazy_message
+
+
+class Problem:
+    def __init__(self, row, column, message, **params):
+        self.row = row  # the sheet's row number, as the spreadsheet program shows it
+        self.column = column  # the column's letter and header, e.g. 'D "1.2"'
+        self.message = message  # a lazy translation with %(name)s parameters
+        self.params = params
+
+    def reason(self):
+        return str(lazy_message(self.message, **self.params)) if self.params else str(self.message)
+
+    def location(self):
+        if self.row and self.column:
+            return _("row %(row)s, column %(column)s") % {"row": self.row, "column": self.column}
+        if self.row:
+            return _("row %(row)s") % {"row": self.row}
+        if self.column:
+            return _("column %(column)s") % {"column": self.column}
+        return ""
+
+    def text(self):
+        location = self.location()
+        return f"{location}: {self.reason()}" if location else self.reason()
+
+    def text_in(self, language):
+        with translation.override(language):
+            return self.text()
+
+    def __str__(self):
+        return self.text()
+
+
+class SheetError(Exception):
+    """The sheet cannot be imported; nothing was changed."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(p.text() for p in problems))
+        self.problems = problems

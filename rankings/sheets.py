@@ -1,0 +1,144 @@
+"""Reading the spreadsheets that ICT staff keep: XLSX, ODS and CSV, as rows of cell values.
+
+django-import-export's formats do the reading; these subclasses add what real sheets need: every sheet
+row kept (the header is found later, below any title lines), merged cells filled with their value,
+formulas without a stored value flagged, text encodings guessed, and size limits enforced before parsing.
+"""
+
+import io
+import zipfile
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from import_export.formats import base_formats
+
+from .problems import Problem, SheetError
+
+ZIP_SIGNATURE = b"PK\x03\x04"
+# A formula whose result the file does not store: the sheet was saved without calculating it.
+FORMULA_WITHOUT_VALUE = object()
+
+
+def limits():
+    return {
+        "bytes": getattr(settings, "SCORE_IMPORT_MAX_BYTES", 5 * 1024 * 1024),
+        "rows": getattr(settings, "SCORE_IMPORT_MAX_ROWS", 20_000),
+        "columns": getattr(settings, "SCORE_IMPORT_MAX_COLUMNS", 500),
+        # What a workbook may unpack to: a few kilobytes of zip can claim gigabytes.
+        "unpacked_bytes": getattr(settings, "SCORE_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024),
+    }
+
+
+def _check_zip(content, kind):
+    if not content.startswith(ZIP_SIGNATURE):
+        raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."), kind=kind)])
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."), kind=kind)]) from error
+    if unpacked > limits()["unpacked_bytes"]:
+        raise SheetError([Problem(None, None, _("The file unpacks to more data than a score sheet can hold."))])
+
+
+def _check_rows(rows):
+    if len(rows) > limits()["rows"]:
+        raise SheetError([Problem(None, None, _("The sheet has more than %(limit)s rows."), limit=limits()["rows"])])
+    if any(len(row) > limits()["columns"] for row in rows):
+        raise SheetError([Problem(None, None, _("The sheet has more than %(limit)s columns."),
+                                  limit=limits()["columns"])])
+
+
+class ScoreSheetXLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        _check_zip(in_stream, "XLSX")
+        try:
+            values = openpyxl.load_workbook(io.BytesIO(in_stream), data_only=True).worksheets[0]
+            formulas = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True).worksheets[0]
+        except Exception as error:  # openpyxl raises many kinds of errors on a broken file
+            raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."),
+                                      kind="XLSX")]) from error
+        if values.max_row > limits()["rows"]:
+            raise SheetError([Problem(None, None, _("The sheet has more than %(limit)s rows."),
+                                      limit=limits()["rows"])])
+        rows = [list(row) for row in values.iter_rows(values_only=True)]
+        # A merged cell keeps its value in the top-left cell only: give it to every cell of the range.
+        for merged in values.merged_cells.ranges:
+            value = rows[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+                    rows[r][c] = value
+        for r, row in enumerate(formulas.iter_rows(values_only=True, max_row=len(rows))):
+            for c, cell in enumerate(row[: len(rows[r])] if r < len(rows) else ()):
+                if isinstance(cell, str) and cell.startswith("=") and rows[r][c] is None:
+                    rows[r][c] = FORMULA_WITHOUT_VALUE
+        _check_rows(rows)
+        return rows
+
+
+class ScoreSheetODS(base_formats.ODS):
+    def create_dataset(self, in_stream):
+        import tablib
+
+        _check_zip(in_stream, "ODS")
+        try:
+            book = tablib.Databook()
+            book.load(io.BytesIO(in_stream), format="ods", headers=False)
+            rows = [list(row) for row in book.sheets()[0]] if book.sheets() else []
+        except Exception as error:  # odfpy raises many kinds of errors on a broken file
+            raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."),
+                                      kind="ODS")]) from error
+        _check_rows(rows)
+        return rows
+
+
+class ScoreSheetCSV(base_formats.CSV):
+    # Tried in order: UTF-8 (with or without a byte-order mark), then Windows-1258, Vietnamese Windows.
+    ENCODINGS = ("utf-8-sig", "cp1258")
+
+    def create_dataset(self, in_stream):
+        import csv
+
+        if in_stream.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = in_stream.decode("utf-16")
+        else:
+            text = next(
+                (decoded for decoded in (self._decode(in_stream, e) for e in self.ENCODINGS) if decoded is not None),
+                None,
+            )
+        if text is None or "\x00" in text:
+            raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."), kind="CSV")])
+        sample = text[:4096]
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        _check_rows(rows)
+        return rows
+
+    @staticmethod
+    def _decode(content, encoding):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            return None
+
+
+FORMATS = {".xlsx": ScoreSheetXLSX, ".ods": ScoreSheetODS, ".csv": ScoreSheetCSV}
+
+
+def read_rows(content: bytes, filename: str) -> list[list]:
+    """The first sheet of the file as rows of cell values, or SheetError saying why not."""
+    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in FORMATS:
+        raise SheetError([Problem(None, None, _("Upload an XLSX, ODS or CSV file; %(name)s is none of them."),
+                                  name=filename)])
+    if len(content) > limits()["bytes"]:
+        raise SheetError([Problem(None, None, _("The file is larger than the limit of %(limit)s MB."),
+                                  limit=round(limits()["bytes"] / 1024 / 1024, 1))])
+    if not content.strip():
+        raise SheetError([Problem(None, None, _("The file is empty."))])
+    return FORMATS[extension]().create_dataset(content)
