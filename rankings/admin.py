@@ -1,17 +1,29 @@
+import uuid
+from pathlib import PurePath
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyGroup
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 
-from .forms import AgencyScoresForm, ScoreEntryChoiceForm
-from .models import Band, Score
+from . import score_export
+from .exports import CONTENT_TYPES
+from .forms import AgencyScoresForm, ScoreEntryChoiceForm, ScoreExportForm, ScoreImportForm
+from .importing import apply_import
+from .models import Band, ImportLog, Score
+from .problems import SheetError
 from .services import save_agency_scores
+
+PENDING_IMPORT = "pending_score_import"  # session key: the sheet previewed and waiting for confirmation
 
 
 @admin.register(Band)
@@ -43,6 +55,12 @@ class ScoreAdmin(admin.ModelAdmin):
         return [
             path("entry/", choose, name="rankings_score_entry"),
             path("entry/<int:agency_id>/<int:year>/", entry, name="rankings_score_entry_form"),
+            path("import/", self.admin_site.admin_view(self.import_view), name="rankings_score_import"),
+            path("import/confirm/", self.admin_site.admin_view(self.import_confirm_view),
+                 name="rankings_score_import_confirm"),
+            path("import/cancel/", self.admin_site.admin_view(self.import_cancel_view),
+                 name="rankings_score_import_cancel"),
+            path("export/", self.admin_site.admin_view(self.export_view), name="rankings_score_export"),
             *super().get_urls(),
         ]
 
@@ -114,3 +132,110 @@ class ScoreAdmin(admin.ModelAdmin):
             "other_years": EvaluationYear.objects.filter(criteria__agency_group=agency.group_id).distinct(),
         }
         return TemplateResponse(request, "admin/rankings/score/entry.html", context)
+
+    # Import: upload -> preview (a dry run) -> confirm or cancel. Between the two steps the file waits in
+    # storage under a random name known only to this session; cancel deletes it, confirm imports it again
+    # (the data may have changed meanwhile) and keeps it in the import log.
+
+    def import_view(self, request):
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ScoreImportForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            year, agency_group = form.cleaned_data["year"], form.cleaned_data["agency_group"]
+            content = upload.read()
+            try:
+                outcome = apply_import(content=content, filename=upload.name, year=year, agency_group=agency_group,
+                                       dry_run=True)
+            except SheetError as error:
+                problems = [(p.row, p.column, p.reason(), p.reason_in("en")) for p in error.problems]
+            else:
+                self._discard_pending(request)
+                pending = default_storage.save(f"imports/pending/{uuid.uuid4().hex}{PurePath(upload.name).suffix}",
+                                               ContentFile(content))
+                request.session[PENDING_IMPORT] = {
+                    "path": pending, "name": PurePath(upload.name).name, "year": year.year, "group": agency_group.slug,
+                }
+                return TemplateResponse(request, "admin/rankings/score/import_preview.html", {
+                    **self.admin_site.each_context(request), "opts": self.opts,
+                    "title": _("Check the import of %(name)s") % {"name": upload.name},
+                    "outcome": outcome, "year": year, "agency_group": agency_group,
+                })
+        return TemplateResponse(request, "admin/rankings/score/import.html", {
+            **self.admin_site.each_context(request), "opts": self.opts,
+            "title": _("Import scores from a spreadsheet"), "form": form, "problems": problems,
+        })
+
+    def import_confirm_view(self, request):
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        pending = request.session.get(PENDING_IMPORT)
+        if not pending or not default_storage.exists(pending["path"]):
+            self.message_user(request, _("There is no import waiting for confirmation."), messages.ERROR)
+            return redirect("admin:rankings_score_import")
+        with default_storage.open(pending["path"]) as handle:
+            content = handle.read()
+        try:
+            outcome = apply_import(
+                content=content, filename=pending["name"], user=request.user,
+                year=get_object_or_404(EvaluationYear, year=pending["year"]),
+                agency_group=get_object_or_404(AgencyGroup, slug=pending["group"]),
+            )
+        except SheetError as error:
+            for problem in error.problems:
+                self.message_user(request, problem.text(), messages.ERROR)
+            return redirect("admin:rankings_score_import")
+        finally:
+            self._discard_pending(request)
+        self.message_user(request, _(
+            "Imported %(name)s: %(created)d scores created, %(updated)d updated, %(unchanged)d unchanged."
+        ) % {"name": pending["name"], "created": outcome.created, "updated": outcome.updated,
+             "unchanged": outcome.unchanged}, messages.SUCCESS)
+        return redirect("admin:rankings_importlog_change", outcome.log.pk)
+
+    def import_cancel_view(self, request):
+        if request.method != "POST":
+            raise PermissionDenied
+        self._discard_pending(request)
+        self.message_user(request, _("Import cancelled; nothing was changed."), messages.INFO)
+        return redirect("admin:rankings_score_changelist")
+
+    @staticmethod
+    def _discard_pending(request):
+        pending = request.session.pop(PENDING_IMPORT, None)
+        if pending:
+            default_storage.delete(pending["path"])
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ScoreExportForm(request.GET if "year" in request.GET else None)
+        if form.is_valid():
+            year, agency_group, fmt = (form.cleaned_data[k] for k in ("year", "agency_group", "format"))
+            response = HttpResponse(score_export.WRITERS[fmt](year, agency_group), content_type=CONTENT_TYPES[fmt])
+            response["Content-Disposition"] = f'attachment; filename="diem-{agency_group.slug}-{year.year}.{fmt}"'
+            return response
+        return TemplateResponse(request, "admin/rankings/score/export.html", {
+            **self.admin_site.each_context(request), "opts": self.opts,
+            "title": _("Download a score sheet"), "form": form,
+        })
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(admin.ModelAdmin):
+    """The record of every confirmed import: read only, so that each score can be traced to its file."""
+
+    list_display = ["applied_at", "file_name", "year", "agency_group", "user", "created", "updated", "unchanged"]
+    list_filter = ["year", "agency_group"]
+    list_select_related = ["year", "agency_group", "user"]
+    search_fields = ["file_name", "sha256", "user__username"]
+    readonly_fields = ["applied_at", "user", "file", "file_name", "sha256", "year", "agency_group", "created",
+                       "updated", "unchanged"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

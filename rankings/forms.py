@@ -2,7 +2,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyGroup
 from criteria.models import EvaluationYear
 
 from .models import score_value_error
@@ -47,3 +47,18 @@ class AgencyScoresForm(forms.Form):
     def values(self):
         """Criterion id -> score, or None where the field was left blank."""
         return {criterion.pk: self.cleaned_data[self.field_name(criterion)] for criterion in self.criteria}
+
+
+class ScoreSheetForm(forms.Form):
+    """Which year and block a score sheet is for."""
+
+    year = forms.ModelChoiceField(label=_("Year"), queryset=EvaluationYear.objects.all(), to_field_name="year")
+    agency_group = forms.ModelChoiceField(label=_("Block"), queryset=AgencyGroup.objects.all(), to_field_name="slug")
+
+
+class ScoreImportForm(ScoreSheetForm):
+    file = forms.FileField(label=_("Spreadsheet (XLSX, ODS or CSV)"))
+
+
+class ScoreExportForm(ScoreSheetForm):
+    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")])

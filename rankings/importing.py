@@ -270,7 +270,8 @@ def _interpret_wide(rows, header_index, header, folded, criteria, agencies):
             continue
         if agency.pk in seen:
             problems.append(Problem(row_number, column_label(agency_column, header[agency_column]),
-                                    _("%(agency)s is already on row %(first_row)s."), agency=agency.name, first_row=seen[agency.pk]))
+                                    _("%(agency)s is already on row %(first_row)s."),
+                                    agency=agency.name, first_row=seen[agency.pk]))
             continue
         seen[agency.pk] = row_number
         row_sum = Decimal(0)
@@ -323,7 +324,8 @@ def _interpret_long(rows, header_index, folded, criteria, agencies):
             continue
         if (agency.pk, criterion.pk) in seen:
             problems.append(Problem(row_number, label, _("%(agency)s is already on row %(first_row)s."),
-                                    agency=f"{agency.name} · {criterion.code}", first_row=seen[agency.pk, criterion.pk]))
+                                    agency=f"{agency.name} · {criterion.code}",
+                                    first_row=seen[agency.pk, criterion.pk]))
             continue
         seen[agency.pk, criterion.pk] = row_number
         if _is_blank(value_cell):

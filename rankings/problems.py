@@ -33,6 +33,10 @@ class Problem:
         with translation.override(language):
             return self.text()
 
+    def reason_in(self, language):
+        with translation.override(language):
+            return self.reason()
+
     def __str__(self):
         return self.text()
 

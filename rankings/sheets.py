@@ -29,14 +29,18 @@ def limits():
     }
 
 
+def not_a_spreadsheet(kind):
+    return SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."), kind=kind)])
+
+
 def _check_zip(content, kind):
     if not content.startswith(ZIP_SIGNATURE):
-        raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."), kind=kind)])
+        raise not_a_spreadsheet(kind)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
-        raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."), kind=kind)]) from error
+        raise not_a_spreadsheet(kind) from error
     if unpacked > limits()["unpacked_bytes"]:
         raise SheetError([Problem(None, None, _("The file unpacks to more data than a score sheet can hold."))])
 
@@ -58,8 +62,7 @@ class ScoreSheetXLSX(base_formats.XLSX):
             values = openpyxl.load_workbook(io.BytesIO(in_stream), data_only=True).worksheets[0]
             formulas = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True).worksheets[0]
         except Exception as error:  # openpyxl raises many kinds of errors on a broken file
-            raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."),
-                                      kind="XLSX")]) from error
+            raise not_a_spreadsheet("XLSX") from error
         if values.max_row > limits()["rows"]:
             raise SheetError([Problem(None, None, _("The sheet has more than %(limit)s rows."),
                                       limit=limits()["rows"])])
@@ -88,8 +91,7 @@ class ScoreSheetODS(base_formats.ODS):
             book.load(io.BytesIO(in_stream), format="ods", headers=False)
             rows = [list(row) for row in book.sheets()[0]] if book.sheets() else []
         except Exception as error:  # odfpy raises many kinds of errors on a broken file
-            raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."),
-                                      kind="ODS")]) from error
+            raise not_a_spreadsheet("ODS") from error
         _check_rows(rows)
         return rows
 
@@ -109,7 +111,7 @@ class ScoreSheetCSV(base_formats.CSV):
                 None,
             )
         if text is None or "\x00" in text:
-            raise SheetError([Problem(None, None, _("The file is not a valid %(kind)s spreadsheet."), kind="CSV")])
+            raise not_a_spreadsheet("CSV")
         sample = text[:4096]
         try:
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
