@@ -35,8 +35,8 @@ from .sheets import FORMULA_WITHOUT_VALUE, read_rows
 CENT = Decimal("0.01")
 HEADER_SEARCH_ROWS = 50
 
-# Headers compared without case or diacritics.
-AGENCY_HEADERS = {"co quan", "ten co quan", "don vi", "ten don vi", "co quan, don vi", "co quan don vi", "agency"}
+# Headers compared by `header_key`: no case, diacritics or punctuation.
+AGENCY_HEADERS = {"co quan", "ten co quan", "don vi", "ten don vi", "co quan don vi", "ten co quan don vi", "agency"}
 CRITERION_HEADERS = {"tieu chi", "ma tieu chi", "criterion", "criterion code"}
 SCORE_HEADERS = {"diem", "score", "value"}
 TOTAL_HEADERS = {"tong diem", "tong", "total"}
@@ -44,7 +44,12 @@ IGNORED_HEADERS = {"stt", "tt", "so thu tu", "ghi chu", "note", "notes", "xep ha
                    "percent", "agency_slug", "slug", "ma co quan"}
 # Rows under the header that describe the criteria rather than an agency (the exported template has both).
 LABEL_ROWS = {"ten tieu chi", "diem toi da", "criterion name", "criterion names", "maximum", "max"}
-CODE_PATTERN = re.compile(r"^\d+(\.\d+)*$")
+PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def header_key(cell):
+    """ "Tên cơ quan, đơn vị" -> "ten co quan don vi": how a header cell is recognised."""
+    return " ".join(PUNCTUATION.sub(" ", fold(str(cell))).split()) if not _is_blank(cell) else ""
 
 
 @dataclass
@@ -195,7 +200,7 @@ def interpret(rows, *, year, agency_group):
             "No header row found: the sheet needs a row naming the agency column and the criteria by code "
             "(such as 1.2) or name, above the scores."))])
     header = rows[header_index]
-    folded = [fold(str(cell)) if not _is_blank(cell) else "" for cell in header]
+    folded = [header_key(cell) for cell in header]
     agencies = AgencyMatcher(agency_group)
     if any(h in CRITERION_HEADERS for h in folded) and any(h in SCORE_HEADERS for h in folded):
         return _interpret_long(rows, header_index, folded, criteria, agencies)
@@ -204,7 +209,7 @@ def interpret(rows, *, year, agency_group):
 
 def _find_header(rows, criteria):
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        folded = {fold(str(cell)) for cell in row if not _is_blank(cell)}
+        folded = {header_key(cell) for cell in row}
         if folded & AGENCY_HEADERS and (
             any(criteria.match(cell) for cell in row) or (folded & CRITERION_HEADERS and folded & SCORE_HEADERS)
         ):
@@ -260,7 +265,7 @@ def _interpret_wide(rows, header_index, header, folded, criteria, agencies):
                 problems.append(Problem(row_number, column_label(agency_column, header[agency_column]),
                                         _("scores without an agency name.")))
             continue
-        if fold(str(cell)) in LABEL_ROWS:
+        if header_key(cell) in LABEL_ROWS:
             continue
         agency, failure = agencies.match(cell)
         if failure:

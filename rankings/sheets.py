@@ -6,6 +6,7 @@ formulas without a stored value flagged, text encodings guessed, and size limits
 """
 
 import io
+import unicodedata
 import zipfile
 
 from django.conf import settings
@@ -139,8 +140,11 @@ def read_rows(content: bytes, filename: str) -> list[list]:
         raise SheetError([Problem(None, None, _("Upload an XLSX, ODS or CSV file; %(name)s is none of them."),
                                   name=filename)])
     if len(content) > limits()["bytes"]:
-        raise SheetError([Problem(None, None, _("The file is larger than the limit of %(limit)s MB."),
-                                  limit=round(limits()["bytes"] / 1024 / 1024, 1))])
+        size = limits()["bytes"]
+        limit = f"{size / 1024 / 1024:g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
+        raise SheetError([Problem(None, None, _("The file is larger than the limit of %(limit)s."), limit=limit)])
     if not content.strip():
         raise SheetError([Problem(None, None, _("The file is empty."))])
-    return FORMATS[extension]().create_dataset(content)
+    rows = FORMATS[extension]().create_dataset(content)
+    # Windows-1258 and some programs write Vietnamese with combining tone marks: compare in one form.
+    return [[unicodedata.normalize("NFC", cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
