@@ -18,7 +18,7 @@ from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from . import score_export
 from .exports import CONTENT_TYPES
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm, ScoreExportForm, ScoreImportForm
-from .importing import apply_import
+from .importing import PENDING_FOLDER, apply_import
 from .models import Band, ImportLog, Score
 from .problems import SheetError
 from .services import save_agency_scores
@@ -153,7 +153,7 @@ class ScoreAdmin(admin.ModelAdmin):
                 problems = [(p.row, p.column, p.reason(), p.reason_in("en")) for p in error.problems]
             else:
                 self._discard_pending(request)
-                pending = default_storage.save(f"imports/pending/{uuid.uuid4().hex}{PurePath(upload.name).suffix}",
+                pending = default_storage.save(f"{PENDING_FOLDER}/{uuid.uuid4().hex}{PurePath(upload.name).suffix}",
                                                ContentFile(content))
                 request.session[PENDING_IMPORT] = {
                     "path": pending, "name": PurePath(upload.name).name, "year": year.year, "group": agency_group.slug,

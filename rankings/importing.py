@@ -33,6 +33,7 @@ from .selectors import PublishedYears, build_rankings
 from .sheets import FORMULA_WITHOUT_VALUE, read_rows
 
 CENT = Decimal("0.01")
+PENDING_FOLDER = "imports/pending"  # previewed sheets waiting for the admin's confirmation
 HEADER_SEARCH_ROWS = 50
 
 # Headers compared by `header_key`: no case, diacritics or punctuation.

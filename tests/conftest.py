@@ -3,6 +3,8 @@ import os
 import pytest
 from django.core.management import call_command
 
+from tests import factories
+
 # Playwright runs an event loop in the test process; the ORM calls around it are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -27,3 +29,19 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(username="staff", password="staff-password")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def block():
+    """A block of three departments with criteria 1.1, 1.2 (20 each) and 2.1 split into 2.1.1 and 2.1.2."""
+    group = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
+    year = factories.evaluation_year(2019)
+    factories.criterion(year, group, "1.1", 20, name="Máy tính và mạng")
+    factories.criterion(year, group, "1.2", 20, name="An toàn thông tin")
+    parent = factories.criterion(year, group, "2.1", 40, name="Quản lý văn bản", criteria_group="it_application")
+    factories.criterion(year, group, "2.1.1", 20, name="Văn bản đi", criteria_group="it_application", parent=parent)
+    factories.criterion(year, group, "2.1.2", 20, name="Văn bản đến", criteria_group="it_application", parent=parent)
+    for name, short in [("Sở Tài chính", "Tài chính"), ("Sở Xây dựng", "Xây dựng"), ("Sở Y tế", "Y tế")]:
+        factories.agency(group, name=name, short_name=short)
+    factories.agency(factories.agency_group(name="UBND cấp huyện"), name="UBND huyện Văn Lâm")
+    return year, group

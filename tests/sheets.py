@@ -50,6 +50,13 @@ def ods(rows):
     return dataset.export("ods")
 
 
+# Rows of the province's sheet below its headers: agency, 1.1, 1.2, 2.1.1, 2.1.2, total.
+PROVINCE_ROWS = [
+    ["Sở Tài chính", "19,5", 18, "15.25", "20", "72,75"],
+    ["so xay dung", 10, None, 12, 11.5, "33,5"],
+]
+
+
 def province_sheet(rows_of_scores, title=True):
     """The province's own shape: a title, a blank line, merged two-line headers, STT, decimal commas, a total."""
     rows = []

@@ -14,24 +14,9 @@ from rankings.importing import apply_import, parse_number
 from rankings.models import ImportLog, Score
 from rankings.problems import SheetError
 from tests import factories, sheets
+from tests.sheets import PROVINCE_ROWS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def block():
-    """A block of three departments with criteria 1.1, 1.2 (20 each) and 2.1 split into 2.1.1 and 2.1.2."""
-    group = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
-    year = factories.evaluation_year(2019)
-    factories.criterion(year, group, "1.1", 20, name="Máy tính và mạng")
-    factories.criterion(year, group, "1.2", 20, name="An toàn thông tin")
-    parent = factories.criterion(year, group, "2.1", 40, name="Quản lý văn bản", criteria_group="it_application")
-    factories.criterion(year, group, "2.1.1", 20, name="Văn bản đi", criteria_group="it_application", parent=parent)
-    factories.criterion(year, group, "2.1.2", 20, name="Văn bản đến", criteria_group="it_application", parent=parent)
-    for name, short in [("Sở Tài chính", "Tài chính"), ("Sở Xây dựng", "Xây dựng"), ("Sở Y tế", "Y tế")]:
-        factories.agency(group, name=name, short_name=short)
-    factories.agency(factories.agency_group(name="UBND cấp huyện"), name="UBND huyện Văn Lâm")
-    return year, group
 
 
 def english(error):
@@ -45,12 +30,6 @@ def stored():
 def run_import(content, name, block, **kwargs):
     year, group = block
     return apply_import(content=content, filename=name, year=year, agency_group=group, **kwargs)
-
-
-PROVINCE_ROWS = [
-    ["Sở Tài chính", "19,5", 18, "15.25", "20", "72,75"],
-    ["so xay dung", 10, None, 12, 11.5, "33,5"],
-]
 
 
 def test_the_provinces_sheet_with_title_merged_headers_and_decimal_commas_imports(block):

@@ -3,12 +3,10 @@ and axe-core on every page. Screenshots go to SCREENSHOT_DIR (docs/screenshots w
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 PAGES = {
@@ -22,19 +20,6 @@ PAGES = {
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("load_demo", verbosity=0)
-    return live_server.url
-
-
-@pytest.fixture(scope="session")
-def screenshot_dir(tmp_path_factory):
-    directory = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path_factory.mktemp("screenshots"))
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 def first_row(page):
