@@ -23,6 +23,9 @@ from .models import Band, ImportLog, Score
 from .problems import SheetError
 from .services import save_agency_scores
 
+admin.site.site_header = gettext_lazy("E-government ranking: administration")
+admin.site.site_title = gettext_lazy("E-government ranking")
+
 PENDING_IMPORT = "pending_score_import"  # session key: the sheet previewed and waiting for confirmation
 
 
