@@ -363,12 +363,18 @@ class ScoreResource(resources.ModelResource):
         skip_diff = True  # apply_import already knows what changed and sends only that
         use_transactions = False  # apply_import holds the transaction
 
-    def __init__(self, stored):
+    def __init__(self, stored, scores):
         super().__init__()
-        self.stored = stored  # (agency id, criterion id) -> Score
+        self.stored = stored  # (agency id, criterion id) -> Score, with its agency and criterion loaded
+        # The sheet's agencies and criteria, so that a new score knows them without a query (its __str__ uses them).
+        self.agencies = {score.agency.pk: score.agency for score in scores}
+        self.criteria = {score.criterion.pk: score.criterion for score in scores}
 
     def get_instance(self, instance_loader, row):
         return self.stored.get((int(row["agency_id"]), int(row["criterion_id"])))
+
+    def init_instance(self, row=None):
+        return Score(agency=self.agencies[int(row["agency_id"])], criterion=self.criteria[int(row["criterion_id"])])
 
 
 def apply_import(*, content, filename, year, agency_group, user=None, dry_run=False):
@@ -380,7 +386,8 @@ def apply_import(*, content, filename, year, agency_group, user=None, dry_run=Fa
         EvaluationYear.objects.select_for_update().get(pk=year.pk)
         stored = {
             (s.agency_id, s.criterion_id): s
-            for s in Score.objects.filter(criterion__year=year, agency__group=agency_group)
+            for s in Score.objects.filter(criterion__year=year, agency__group=agency_group).select_related(
+                "agency", "criterion")
         }
         by_agency = {}
         for score in scores:
@@ -392,7 +399,7 @@ def apply_import(*, content, filename, year, agency_group, user=None, dry_run=Fa
             old = stored.get((score.agency.pk, score.criterion.pk))
             if old is None or old.value != score.value:
                 dataset.append([score.agency.pk, score.criterion.pk, score.value])
-        totals = ScoreResource(stored).import_data(dataset, dry_run=False, raise_errors=True).totals
+        totals = ScoreResource(stored, scores).import_data(dataset, dry_run=False, raise_errors=True).totals
         totals["skip"] = len(scores) - len(dataset)
         log = None
         if not dry_run:

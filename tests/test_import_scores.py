@@ -266,3 +266,23 @@ def test_a_bad_criteria_sheet_creates_nothing_not_even_the_year(block, tmp_path)
         call_command("import_criteria", str(path), "--year", "2022", "--group", "so-ban-nganh")
     assert not EvaluationYear.objects.filter(year=2022).exists()
     assert AgencyGroup.objects.get(slug="so-ban-nganh").criteria.filter(year__year=2022).count() == 0
+
+
+def test_an_import_runs_the_same_number_of_queries_for_one_agency_or_many(block):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _year, group = block
+    for n in range(4, 40):
+        factories.agency(group, name=f"Sở thứ {n}")
+
+    def queries(names, value):
+        content = sheets.xlsx([["Tên cơ quan", "1.1", "1.2", "2.1.1", "2.1.2"]] + [[n, value, 1, 2, 3] for n in names])
+        with CaptureQueriesContext(connection) as captured:
+            run_import(content, "x.xlsx", block)
+        return len(captured)
+
+    few, many = ["Sở Y tế"], [f"Sở thứ {n}" for n in range(4, 40)]
+    assert queries(few, 1) == queries(many, 1)  # all new
+    assert queries(few, 2) == queries(many, 2)  # all updated
+    assert Score.objects.count() == 4 * 37
