@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -79,3 +80,19 @@ class Agency(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+
+class AgencyReporter(models.Model):
+    """A user who reports one agency's self-assessment, and sees nothing of the other agencies."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporter", verbose_name=_("user")
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reporters", verbose_name=_("agency"))
+
+    class Meta:
+        verbose_name = _("agency reporter")
+        verbose_name_plural = _("agency reporters")
+
+    def __str__(self):
+        return f"{self.user} · {self.agency}"

@@ -4,22 +4,74 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CriteriaGroup, Criterion, EvaluationYear
-from .services import copy_criteria
+from .services import change_year_status, copy_criteria
+
+Status = EvaluationYear.Status
 
 
 class CopyCriteriaForm(forms.Form):
     target_year = forms.IntegerField(label=_("Copy to year"), min_value=1900, max_value=9999)
 
 
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Kept in the year's history and shown on the method page."))
+
+
 @admin.register(EvaluationYear)
-class EvaluationYearAdmin(admin.ModelAdmin):
+class EvaluationYearAdmin(SimpleHistoryAdmin):
     list_display = ["year", "status", "published_on"]
     list_filter = ["status"]
     search_fields = ["year", "note"]
     ordering = ["-year"]
-    actions = ["copy_criteria_action"]
+    actions = ["copy_criteria_action", "open_self_assessment", "start_appraisal", "publish", "unpublish"]
+
+    def has_change_permission(self, request, obj=None):
+        # A published year is frozen; the status actions are the way out.
+        return super().has_change_permission(request, obj) and not (obj and obj.is_published)
+
+    def _move(self, request, queryset, status, reason=""):
+        for year in queryset:
+            try:
+                change_year_status(year=year, status=status, reason=reason)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("%(year)s: %(status)s.") % {"year": year, "status": Status(status).label},
+                                  messages.SUCCESS)
+
+    @admin.action(description=_("Open for self-assessment"), permissions=["change"])
+    def open_self_assessment(self, request, queryset):
+        self._move(request, queryset.exclude(status=Status.PUBLISHED), Status.SELF_ASSESSMENT)
+
+    @admin.action(description=_("Start the appraisal"), permissions=["change"])
+    def start_appraisal(self, request, queryset):
+        self._move(request, queryset.exclude(status=Status.PUBLISHED), Status.APPRAISAL)
+
+    @admin.action(description=_("Publish"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._move(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description=_("Unpublish, with a reason"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        form = UnpublishForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._move(request, queryset.filter(status=Status.PUBLISHED), Status.APPRAISAL, form.cleaned_data["reason"])
+            return None
+        return TemplateResponse(request, "admin/criteria/evaluationyear/unpublish.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Unpublish"),
+            "opts": self.model._meta,
+            "years": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("criteria.publish_evaluationyear")
 
     @admin.action(description=_("Copy the criteria to another year"), permissions=["add"])
     def copy_criteria_action(self, request, queryset):
@@ -67,10 +119,16 @@ class CriteriaGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "max_points", "criteria_group", "agency_group", "year", "parent"]
     list_filter = ["year", "agency_group", "criteria_group"]
     list_select_related = ["criteria_group", "agency_group", "year", "parent"]
     search_fields = ["code", "name"]
     ordering = ["-year__year", "agency_group__order", "order", "code"]
     autocomplete_fields = ["parent"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.year.is_published)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.year.is_published)

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from agencies.models import localized
 
@@ -15,7 +16,10 @@ class EvaluationYear(models.Model):
     """One round of evaluation. The year is data: pages and rules read it from here."""
 
     class Status(models.TextChoices):
+        # In the order a year goes through them.
         DRAFT = "draft", _("Draft")
+        SELF_ASSESSMENT = "self_assessment", _("Open for self-assessment")
+        APPRAISAL = "appraisal", _("Under appraisal")
         PUBLISHED = "published", _("Published")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
@@ -24,11 +28,13 @@ class EvaluationYear(models.Model):
     note = models.TextField(_("note"), blank=True, help_text=_("Shown on the public pages of this year."))
 
     objects = EvaluationYearQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("evaluation year")
         verbose_name_plural = _("evaluation years")
+        permissions = [("publish_evaluationyear", _("Can publish and unpublish an evaluation year"))]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_on__isnull=False),
@@ -43,6 +49,14 @@ class EvaluationYear(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    def check_not_published(self):
+        """Refuse a change to a published year's data: it is frozen until unpublished."""
+        if self.is_published:
+            raise ValidationError(
+                _("The year %(year)s is published and cannot change; unpublish it first, with a reason.")
+                % {"year": self.year}
+            )
 
 
 class CriteriaGroup(models.Model):
@@ -104,6 +118,7 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = CriterionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year", "agency_group", "order", "code"]
@@ -130,6 +145,8 @@ class Criterion(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self):
+        if self.year_id:
+            self.year.check_not_published()
         if self.parent_id and (
             self.parent.year_id != self.year_id
             or self.parent.agency_group_id != self.agency_group_id

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Criterion, EvaluationYear
@@ -16,6 +17,7 @@ def copy_criteria(*, source: EvaluationYear, target_year: int) -> tuple[Evaluati
     if target_year == source.year:
         raise ValidationError(_("Choose a different year to copy the criteria to."))
     target, _created = EvaluationYear.objects.get_or_create(year=target_year)
+    target.check_not_published()
     if target.criteria.exists():
         raise ValidationError(
             _("The year %(year)s already has criteria; nothing was copied.") % {"year": target_year}
@@ -44,3 +46,28 @@ def copy_criteria(*, source: EvaluationYear, target_year: int) -> tuple[Evaluati
         copies.update(zip((c.pk for c in level), created, strict=True))
         remaining = [c for c in remaining if c.pk not in copies]
     return target, len(copies)
+
+
+STATUS_ORDER = list(EvaluationYear.Status.values)
+
+
+@transaction.atomic
+def change_year_status(*, year: EvaluationYear, status: str, reason: str = "") -> EvaluationYear:
+    """Move a year along draft -> self-assessment -> appraisal -> published.
+
+    Going forward needs no reason; going back (unpublishing above all) needs one, and the reason is kept
+    in the year's history. Publishing sets the publication date to today.
+    """
+    year = EvaluationYear.objects.select_for_update().get(pk=year.pk)
+    if status == year.status:
+        return year
+    backwards = STATUS_ORDER.index(status) < STATUS_ORDER.index(year.status)
+    if backwards and not reason.strip():
+        raise ValidationError(_("Give a reason for taking the year %(year)s back to “%(status)s”.")
+                              % {"year": year.year, "status": EvaluationYear.Status(status).label})
+    year.status = status
+    if status == EvaluationYear.Status.PUBLISHED:
+        year.published_on = timezone.localdate()
+    year._change_reason = reason.strip() or None  # django-simple-history keeps it with the change
+    year.save()
+    return year

@@ -4,24 +4,27 @@ from pathlib import PurePath
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency, AgencyGroup
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 
 from . import score_export
 from .exports import CONTENT_TYPES
+from .files import private_storage
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm, ScoreExportForm, ScoreImportForm
 from .importing import PENDING_FOLDER, apply_import
 from .models import Band, ImportLog, Score
 from .problems import SheetError
-from .services import save_agency_scores
+from .roles import is_ict_staff, reporter_agency_id
+from .services import SCORE_FIELDS, editable_fields, save_agency_scores, scores_version
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
 admin.site.site_title = gettext_lazy("E-government ranking")
@@ -36,13 +39,39 @@ class BandAdmin(admin.ModelAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(admin.ModelAdmin):
-    list_display = ["agency", "criterion_code", "criterion_year", "value"]
+class ScoreAdmin(SimpleHistoryAdmin):
+    """Scores. Reporters see only their agency's; only ICT staff change a single score here, everybody else
+    works on the entry screen, which knows what each role may edit when."""
+
+    list_display = ["agency", "criterion_code", "criterion_year", "self_assessed", "value", "evidence"]
     list_filter = ["criterion__year", "agency__group", "criterion__criteria_group"]
     list_select_related = ["agency", "criterion", "criterion__year"]
     search_fields = ["agency__name", "agency__short_name", "criterion__code", "criterion__name"]
     ordering = ["-criterion__year__year", "agency__sort_key", "criterion__order"]
     autocomplete_fields = ["agency", "criterion"]
+    fields = ["agency", "criterion", "self_assessed", "evidence_url", "evidence", "value", "appraisal_comment"]
+    readonly_fields = ["evidence"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        agency_id = reporter_agency_id(request.user)
+        return queryset.filter(agency_id=agency_id) if agency_id is not None else queryset
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None:
+            return allowed  # the change list, and the entry screen's own checks
+        return allowed and is_ict_staff(request.user) and not obj.criterion.year.is_published
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=gettext_lazy("evidence"))
+    def evidence(self, score):
+        if not score.evidence_file:
+            return format_html('<a href="{0}" rel="noopener">{0}</a>', score.evidence_url) if score.evidence_url else ""
+        url = reverse("admin:rankings_score_evidence", args=[score.pk])
+        return format_html('<a href="{}">{}</a>', url, PurePath(score.evidence_file.name).name)
 
     @admin.display(description=gettext_lazy("criterion"), ordering="criterion__code")
     def criterion_code(self, score):
@@ -64,14 +93,17 @@ class ScoreAdmin(admin.ModelAdmin):
             path("import/cancel/", self.admin_site.admin_view(self.import_cancel_view),
                  name="rankings_score_import_cancel"),
             path("export/", self.admin_site.admin_view(self.export_view), name="rankings_score_export"),
+            path("<int:pk>/evidence/", self.admin_site.admin_view(self.evidence_view), name="rankings_score_evidence"),
             *super().get_urls(),
         ]
 
     def entry_choice_view(self, request):
-        if not self.has_change_permission(request):
+        if not self.has_view_permission(request):
             raise PermissionDenied
         form = ScoreEntryChoiceForm(request.GET if "year" in request.GET else None,
                                     initial={"agency": request.GET.get("agency")})
+        if reporter_agency_id(request.user) is not None:
+            form.fields["agency"].queryset = form.fields["agency"].queryset.filter(pk=reporter_agency_id(request.user))
         if form.is_valid():
             return redirect(
                 "admin:rankings_score_entry_form",
@@ -84,21 +116,27 @@ class ScoreAdmin(admin.ModelAdmin):
 
     def entry_view(self, request, agency_id, year):
         """Every scored criterion of the agency's block and year on one screen, saved all or nothing."""
-        if not self.has_change_permission(request):
+        own = reporter_agency_id(request.user)
+        if not self.has_view_permission(request) or own not in (None, agency_id):
             raise PermissionDenied
         agency = get_object_or_404(Agency.objects.select_related("group"), pk=agency_id)
         year = get_object_or_404(EvaluationYear, year=year)
         block_criteria = Criterion.objects.filter(year=year, agency_group=agency.group_id)
         criteria = list(block_criteria.scorable().select_related("criteria_group").order_by("order", "code"))
-        stored = dict(Score.objects.filter(agency=agency, criterion__in=criteria).values_list("criterion", "value"))
+        stored = {s.criterion_id: s for s in Score.objects.filter(agency=agency, criterion__in=criteria)}
+        editable = editable_fields(request.user, agency, year)
+        if request.method == "POST" and not editable:
+            raise PermissionDenied
         form = AgencyScoresForm(
             request.POST if request.method == "POST" else None,
-            criteria=criteria,
-            initial={AgencyScoresForm.field_name(c): stored.get(c.pk) for c in criteria},
+            request.FILES if request.method == "POST" else None,
+            criteria=criteria, stored=stored, editable=editable,
+            initial={"version": scores_version(agency, year)},
         )
         if form.is_valid():
             try:
-                save_agency_scores(agency=agency, year=year, values=form.values())
+                save_agency_scores(agency=agency, year=year, changes=form.changes(),
+                                   version=form.cleaned_data["version"], user=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -107,7 +145,7 @@ class ScoreAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return redirect(request.path)
-        elif form.is_bound:
+        if form.is_bound and not form.is_valid():
             form.add_error(None, _("Nothing was saved. Correct the scores marked below."))
 
         standing = next(
@@ -118,7 +156,8 @@ class ScoreAdmin(admin.ModelAdmin):
         parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
         sections = []
         for criteria_group in CriteriaGroup.objects.all():
-            rows = [(parents.get(c.parent_id), form[AgencyScoresForm.field_name(c)], c)
+            rows = [(parents.get(c.parent_id), c, stored.get(c.pk),
+                     [form[AgencyScoresForm.field_name(name, c)] for name in SCORE_FIELDS])
                     for c in criteria if c.criteria_group_id == criteria_group.pk]
             if rows:
                 sections.append((criteria_group, rows))
@@ -129,6 +168,7 @@ class ScoreAdmin(admin.ModelAdmin):
             "agency": agency,
             "year": year,
             "form": form,
+            "editable": editable,
             "sections": sections,
             "standing": standing,
             "max_total": sum(c.max_points for c in criteria),
@@ -136,12 +176,20 @@ class ScoreAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/rankings/score/entry.html", context)
 
+    def evidence_view(self, request, pk):
+        """An evidence file, to ICT staff, appraisers and the agency's own reporters only."""
+        score = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, score) or not score.evidence_file:
+            raise Http404
+        return FileResponse(score.evidence_file.open("rb"), as_attachment=True,
+                            filename=PurePath(score.evidence_file.name).name)
+
     # Import: upload -> preview (a dry run) -> confirm or cancel. Between the two steps the file waits in
     # storage under a random name known only to this session; cancel deletes it, confirm imports it again
     # (the data may have changed meanwhile) and keeps it in the import log.
 
     def import_view(self, request):
-        if not self.has_change_permission(request) or not self.has_add_permission(request):
+        if not request.user.has_perm("rankings.import_scores"):
             raise PermissionDenied
         form = ScoreImportForm(request.POST or None, request.FILES or None)
         problems = []
@@ -156,8 +204,9 @@ class ScoreAdmin(admin.ModelAdmin):
                 problems = [(p.row, p.column, p.reason(), p.reason_in("en")) for p in error.problems]
             else:
                 self._discard_pending(request)
-                pending = default_storage.save(f"{PENDING_FOLDER}/{uuid.uuid4().hex}{PurePath(upload.name).suffix}",
-                                               ContentFile(content))
+                pending = private_storage().save(
+                    f"{PENDING_FOLDER}/{uuid.uuid4().hex}{PurePath(upload.name).suffix}", ContentFile(content)
+                )
                 request.session[PENDING_IMPORT] = {
                     "path": pending, "name": PurePath(upload.name).name, "year": year.year, "group": agency_group.slug,
                 }
@@ -172,13 +221,13 @@ class ScoreAdmin(admin.ModelAdmin):
         })
 
     def import_confirm_view(self, request):
-        if request.method != "POST" or not self.has_change_permission(request):
+        if request.method != "POST" or not request.user.has_perm("rankings.import_scores"):
             raise PermissionDenied
         pending = request.session.get(PENDING_IMPORT)
-        if not pending or not default_storage.exists(pending["path"]):
+        if not pending or not private_storage().exists(pending["path"]):
             self.message_user(request, _("There is no import waiting for confirmation."), messages.ERROR)
             return redirect("admin:rankings_score_import")
-        with default_storage.open(pending["path"]) as handle:
+        with private_storage().open(pending["path"]) as handle:
             content = handle.read()
         try:
             outcome = apply_import(
@@ -209,10 +258,11 @@ class ScoreAdmin(admin.ModelAdmin):
     def _discard_pending(request):
         pending = request.session.pop(PENDING_IMPORT, None)
         if pending:
-            default_storage.delete(pending["path"])
+            private_storage().delete(pending["path"])
 
     def export_view(self, request):
-        if not self.has_view_permission(request):
+        # A whole block's scores: not for agency reporters, who see only their own agency.
+        if not self.has_view_permission(request) or reporter_agency_id(request.user) is not None:
             raise PermissionDenied
         form = ScoreExportForm(request.GET if "year" in request.GET else None)
         if form.is_valid():
@@ -234,8 +284,23 @@ class ImportLogAdmin(admin.ModelAdmin):
     list_filter = ["year", "agency_group"]
     list_select_related = ["year", "agency_group", "user"]
     search_fields = ["file_name", "sha256", "user__username"]
-    readonly_fields = ["applied_at", "user", "file", "file_name", "sha256", "year", "agency_group", "created",
-                       "updated", "unchanged"]
+    fields = readonly_fields = ["applied_at", "user", "download", "sha256", "year", "agency_group", "created",
+                                "updated", "unchanged"]
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.download_view)
+        return [path("<int:pk>/file/", download, name="rankings_importlog_file"), *super().get_urls()]
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, log):
+        url = reverse("admin:rankings_importlog_file", args=[log.pk])
+        return format_html('<a href="{}">{}</a>', url, log.file_name)
+
+    def download_view(self, request, pk):
+        log = get_object_or_404(ImportLog, pk=pk)
+        if not self.has_view_permission(request, log):
+            raise PermissionDenied
+        return FileResponse(log.file.open("rb"), as_attachment=True, filename=log.file_name)
 
     def has_add_permission(self, request):
         return False

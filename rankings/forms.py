@@ -1,10 +1,11 @@
 from django import forms
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyGroup
 from criteria.models import EvaluationYear
 
+from .files import validate_evidence
+from .formatting import points
 from .models import score_value_error
 
 
@@ -16,37 +17,55 @@ class ScoreEntryChoiceForm(forms.Form):
 
 
 class AgencyScoresForm(forms.Form):
-    """One field per scored criterion of an agency's block and year; blank means not scored."""
+    """An agency's scores for one year: per criterion the self-assessment with its evidence, and the appraisal.
 
-    def __init__(self, *args, criteria, **kwargs):
+    Only the fields in `editable` take input; the others show the stored values (disabled fields ignore
+    whatever is posted for them). `version` carries the stored scores' fingerprint from when the page opened.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, criteria, stored, editable, **kwargs):
         super().__init__(*args, **kwargs)
-        self.criteria = criteria
+        self.criteria, self.editable = criteria, editable
         for criterion in criteria:
-            self.fields[self.field_name(criterion)] = forms.DecimalField(
-                label=f"{criterion.code} {criterion.name}",
-                required=False,
-                max_digits=6,
-                decimal_places=2,
-                localize=True,
-                help_text=_("maximum %(max)s") % {"max": number_format(criterion.max_points)},
-            )
+            score = stored.get(criterion.pk)
+            maximum = _("maximum %(max)s") % {"max": points(criterion.max_points)}
+            for name, field in {
+                "self_assessed": forms.DecimalField(label=_("Self-assessed"), max_digits=6, decimal_places=2,
+                                                    localize=True, help_text=maximum),
+                "evidence_url": forms.URLField(label=_("Evidence link"), assume_scheme="https"),
+                "evidence_file": forms.FileField(label=_("Evidence file"), validators=[validate_evidence]),
+                "value": forms.DecimalField(label=_("Appraised"), max_digits=6, decimal_places=2, localize=True,
+                                            help_text=maximum),
+                "appraisal_comment": forms.CharField(label=_("Appraiser's comment"),
+                                                     widget=forms.Textarea(attrs={"rows": 2, "cols": 30})),
+            }.items():
+                field.required = False
+                field.disabled = name not in editable
+                field.initial = getattr(score, name) if score and name != "evidence_file" else None
+                self.fields[self.field_name(name, criterion)] = field
 
     @staticmethod
-    def field_name(criterion):
-        return f"criterion_{criterion.pk}"
+    def field_name(name, criterion):
+        return f"{name}_{criterion.pk}"
 
     def clean(self):
         cleaned = super().clean()
         for criterion in self.criteria:
-            value = cleaned.get(self.field_name(criterion))
-            error = score_value_error(criterion, value) if value is not None else None
-            if error:
-                self.add_error(self.field_name(criterion), error)
+            for name in ("self_assessed", "value"):
+                value = cleaned.get(self.field_name(name, criterion))
+                error = score_value_error(criterion, value) if value is not None else None
+                if error:
+                    self.add_error(self.field_name(name, criterion), error)
         return cleaned
 
-    def values(self):
-        """Criterion id -> score, or None where the field was left blank."""
-        return {criterion.pk: self.cleaned_data[self.field_name(criterion)] for criterion in self.criteria}
+    def changes(self):
+        """{criterion id: {field: value}} for the fields this user may edit."""
+        return {
+            criterion.pk: {name: self.cleaned_data[self.field_name(name, criterion)] for name in self.editable}
+            for criterion in self.criteria
+        } if self.editable else {}
 
 
 class ScoreSheetForm(forms.Form):

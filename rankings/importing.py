@@ -383,7 +383,11 @@ def apply_import(*, content, filename, year, agency_group, user=None, dry_run=Fa
     scores = interpret(read_rows(content, filename), year=year, agency_group=agency_group)
     with transaction.atomic():
         # One import of a year at a time: a second one waits here for the first to finish.
-        EvaluationYear.objects.select_for_update().get(pk=year.pk)
+        year = EvaluationYear.objects.select_for_update().get(pk=year.pk)
+        if year.is_published:
+            raise SheetError([Problem(None, None, _(
+                "The year %(year)s is published and cannot change; unpublish it first, with a reason."),
+                year=year.year)])
         stored = {
             (s.agency_id, s.criterion_id): s
             for s in Score.objects.filter(criterion__year=year, agency__group=agency_group).select_related(

@@ -5,10 +5,12 @@ from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Su
 from django.db.models.functions import Rank, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from agencies.models import localized
 from criteria.models import Criterion
 
+from .files import private_storage, validate_evidence
 from .formatting import lazy_message
 
 
@@ -49,7 +51,8 @@ class ScoreQuerySet(models.QuerySet):
             for code in criteria_group_codes
         }
         return (
-            self.order_by()
+            self.filter(value__isnull=False)  # only appraised values count
+            .order_by()
             .values(
                 "agency_id",
                 "agency__name",
@@ -84,7 +87,7 @@ class ScoreQuerySet(models.QuerySet):
 
 
 class Score(models.Model):
-    """The official (appraised) score of one agency on one criterion."""
+    """One agency on one criterion: its self-assessment, and the appraised value that the ranking uses."""
 
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.CASCADE, related_name="scores", verbose_name=_("agency")
@@ -92,9 +95,19 @@ class Score(models.Model):
     criterion = models.ForeignKey(
         Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
     )
-    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    value = models.DecimalField(
+        _("appraised score"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("The official score, used in the ranking."),
+    )
+    self_assessed = models.DecimalField(_("self-assessed score"), max_digits=6, decimal_places=2, null=True,
+                                        blank=True)
+    appraisal_comment = models.TextField(_("appraiser's comment"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", storage=private_storage,
+                                     blank=True, validators=[validate_evidence])
+    evidence_url = models.URLField(_("evidence link"), blank=True)
 
     objects = ScoreQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["evidence_file"])
 
     class Meta:
         verbose_name = _("score")
@@ -106,8 +119,13 @@ class Score(models.Model):
                 violation_error_message=_("This agency already has a score on this criterion."),
             ),
             models.CheckConstraint(
-                condition=Q(value__gte=0),
+                condition=Q(value__gte=0) | Q(value__isnull=True),
                 name="score_not_negative",
+                violation_error_message=_("A score cannot be below zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(self_assessed__gte=0) | Q(self_assessed__isnull=True),
+                name="self_assessment_not_negative",
                 violation_error_message=_("A score cannot be below zero."),
             ),
         ]
@@ -120,16 +138,22 @@ class Score(models.Model):
         return f"{self.agency} · {self.criterion.code}: {self.value}"
 
     def clean(self):
-        if self.criterion_id is None or self.agency_id is None or self.value is None:
+        if self.criterion_id is None or self.agency_id is None:
             return
         if self.agency.group_id != self.criterion.agency_group_id:
             raise ValidationError(
                 {"criterion": _("This criterion belongs to another block of agencies than %(agency)s.")
                  % {"agency": self.agency}}
             )
-        error = score_value_error(self.criterion, self.value)
-        if error:
-            raise ValidationError({"value": error})
+        self.criterion.year.check_not_published()
+        errors = {
+            field: score_value_error(self.criterion, getattr(self, field))
+            for field in ("value", "self_assessed")
+            if getattr(self, field) is not None
+        }
+        errors = {field: error for field, error in errors.items() if error}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Band(models.Model):
@@ -169,7 +193,7 @@ class ImportLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("user")
     )
     applied_at = models.DateTimeField(_("imported at"), default=timezone.now)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", storage=private_storage)
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
     year = models.ForeignKey(
@@ -184,6 +208,7 @@ class ImportLog(models.Model):
 
     class Meta:
         ordering = ["-applied_at"]
+        permissions = [("import_scores", _("Can import score sheets"))]
         verbose_name = _("import log")
         verbose_name_plural = _("import logs")
 

@@ -1,38 +1,102 @@
-from decimal import Decimal
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agencies.models import Agency
 from criteria.models import Criterion, EvaluationYear
 
+from .formatting import lazy_message
 from .models import Score, score_value_error
+from .roles import can_appraise, is_ict_staff, reporter_agency_id
+
+# What the entry screen edits on a score, and who may edit what when.
+SCORE_FIELDS = ("self_assessed", "evidence_url", "evidence_file", "value", "appraisal_comment")
+SELF_ASSESSMENT_FIELDS = {"self_assessed", "evidence_url", "evidence_file"}
+APPRAISAL_FIELDS = {"value", "appraisal_comment"}
+
+
+def editable_fields(user, agency, year):
+    """The score fields `user` may change for `agency` in `year` now; empty when they may only look."""
+    if year.is_published:
+        return set()
+    if is_ict_staff(user):
+        return set(SCORE_FIELDS)
+    if reporter_agency_id(user) is not None:
+        own = reporter_agency_id(user) == agency.pk
+        return set(SELF_ASSESSMENT_FIELDS) if own and year.status == EvaluationYear.Status.SELF_ASSESSMENT else set()
+    if can_appraise(user) and year.status == EvaluationYear.Status.APPRAISAL:
+        return set(APPRAISAL_FIELDS)
+    return set()
+
+
+def scores_version(agency, year):
+    """A fingerprint of what is stored for the agency and year: a form opened earlier must still match it."""
+    rows = Score.objects.filter(agency=agency, criterion__year=year).order_by("criterion_id").values_list(
+        "criterion_id", *(f for f in SCORE_FIELDS)
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:20]
 
 
 @transaction.atomic
-def save_agency_scores(*, agency: Agency, year: EvaluationYear, values: dict[int, Decimal | None]) -> None:
-    """Set an agency's scores for one year: `values` maps criterion ids to a score, or None for not scored.
+def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[int, dict], version=None, user=None):
+    """Apply `changes` ({criterion id: {field: new value}}) to an agency's scores for one year.
 
-    Every value is checked before anything is written; one bad value refuses the whole set with
-    a message per criterion, and the stored scores stay as they were.
+    Every value is checked before anything is written; one problem refuses the whole set, naming the
+    criterion, and the stored scores stay as they were. With `version` (from `scores_version` when the
+    form was opened), a save made by someone else since is refused rather than overwritten.
     """
-    criteria = Criterion.objects.scorable().filter(year=year, agency_group_id=agency.group_id)
-    criteria = {c.pk: c for c in criteria.filter(pk__in=values)}
-    if set(values) - set(criteria):
+    # One save of a year's scores at a time: the second waits, then sees the first's version.
+    year = EvaluationYear.objects.select_for_update().get(pk=year.pk)
+    year.check_not_published()
+    if version is not None and version != scores_version(agency, year):
+        raise ValidationError(_("Someone else saved scores of %(agency)s for %(year)s after you opened this page. "
+                                "Nothing of yours was saved: reload the page to see their changes, then enter "
+                                "yours again.") % {"agency": agency, "year": year})
+    criteria = Criterion.objects.scorable().filter(year=year, agency_group_id=agency.group_id, pk__in=changes)
+    criteria = {c.pk: c for c in criteria}
+    if set(changes) - set(criteria):
         raise ValidationError(
             _("Some criteria are not scored criteria of the block of %(agency)s in %(year)s.")
             % {"agency": agency, "year": year}
         )
-    errors = [score_value_error(criteria[pk], value) for pk, value in values.items() if value is not None]
-    if any(errors):
-        raise ValidationError([error for error in errors if error])
+    stored = {s.criterion_id: s for s in Score.objects.filter(agency=agency, criterion__in=criteria)}
+    errors, to_create, to_update, to_delete = [], [], [], []
+    for pk, fields in changes.items():
+        criterion = criteria[pk]
+        score = stored.get(pk) or Score(agency=agency, criterion=criterion)
+        before = [getattr(score, f) for f in SCORE_FIELDS]
+        for name, value in fields.items():
+            if name == "evidence_file":
+                if value:  # a new upload; an empty field keeps the stored file
+                    score.evidence_file = value
+            else:
+                setattr(score, name, value if value is not None or name in ("value", "self_assessed") else "")
+        errors += [score_value_error(criterion, getattr(score, f)) for f in ("value", "self_assessed")
+                   if getattr(score, f) is not None]
+        if (score.value is not None and score.self_assessed is not None and score.value != score.self_assessed
+                and not score.appraisal_comment.strip() and "value" in fields):
+            errors.append(lazy_message(_("Criterion %(code)s: explain in a comment why the appraised score differs "
+                                         "from the self-assessment."), code=criterion.code))
+        if not any(getattr(score, f) for f in SCORE_FIELDS if f not in ("value", "self_assessed")) and \
+                score.value is None and score.self_assessed is None:
+            if score.pk:
+                to_delete.append(score)
+        elif score.pk is None:
+            to_create.append(score)
+        elif [getattr(score, f) for f in SCORE_FIELDS] != before:
+            to_update.append(score)
+    errors = [error for error in errors if error]
+    if errors:
+        raise ValidationError(errors)
 
-    to_store = {pk: value for pk, value in values.items() if value is not None}
-    Score.objects.filter(agency=agency, criterion_id__in=set(values) - set(to_store)).delete()
-    Score.objects.bulk_create(
-        [Score(agency=agency, criterion_id=pk, value=value) for pk, value in to_store.items()],
-        update_conflicts=True,
-        unique_fields=["agency", "criterion"],
-        update_fields=["value"],
-    )
+    for score in to_create + to_update:  # bulk writes do not store new files themselves
+        if score.evidence_file and not score.evidence_file._committed:
+            score.evidence_file.save(score.evidence_file.name, score.evidence_file.file, save=False)
+    bulk_create_with_history(to_create, Score, default_user=user)
+    bulk_update_with_history(to_update, Score, fields=list(SCORE_FIELDS), default_user=user)
+    for score in to_delete:
+        score.delete()
+

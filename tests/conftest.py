@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.management import call_command
 
+from config.settings.base import storages
 from tests import factories
 
 # Playwright runs an event loop in the test process; the ORM calls around it are synchronous.
@@ -16,6 +17,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def files(settings, tmp_path):
+    """Each test stores its uploaded and imported files in a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = storages(settings.MEDIA_ROOT, settings.STORAGES["staticfiles"]["BACKEND"])
 
 
 @pytest.fixture
@@ -35,7 +43,7 @@ def staff_client(client, django_user_model):
 def block():
     """A block of three departments with criteria 1.1, 1.2 (20 each) and 2.1 split into 2.1.1 and 2.1.2."""
     group = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
-    year = factories.evaluation_year(2019)
+    year = factories.evaluation_year(2019, published=False)
     factories.criterion(year, group, "1.1", 20, name="Máy tính và mạng")
     factories.criterion(year, group, "1.2", 20, name="An toàn thông tin")
     parent = factories.criterion(year, group, "2.1", 40, name="Quản lý văn bản", criteria_group="it_application")

@@ -2,21 +2,16 @@
 
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from rankings.files import private_storage
 from rankings.importing import PENDING_FOLDER
 from rankings.models import ImportLog, Score
 from tests import sheets
 from tests.sheets import PROVINCE_ROWS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def upload(client, content, name="diem-2019.xlsx"):
@@ -26,7 +21,7 @@ def upload(client, content, name="diem-2019.xlsx"):
 
 
 def pending_files():
-    return default_storage.listdir(PENDING_FOLDER)[1] if default_storage.exists(PENDING_FOLDER) else []
+    return private_storage().listdir(PENDING_FOLDER)[1] if private_storage().exists(PENDING_FOLDER) else []
 
 
 def test_the_preview_shows_what_changes_with_totals_and_ranks_and_saves_nothing(staff_client, block):

@@ -1,3 +1,5 @@
+"""The score entry screen through the test client, as ICT staff (a superuser here)."""
+
 from decimal import Decimal
 
 import pytest
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sheet():
     group = factories.agency_group()
-    year = factories.evaluation_year(2019)
+    year = factories.evaluation_year(2019, published=False)
     criteria = [
         factories.criterion(year, group, "1.1", 20, name="Máy tính và mạng"),
         factories.criterion(year, group, "5.1", 30, name="Kế hoạch ứng dụng CNTT", criteria_group="policy"),
@@ -22,8 +24,10 @@ def sheet():
     return agency, year, criteria, url
 
 
-def field(criterion):
-    return f"criterion_{criterion.pk}"
+def save(client, url, values, **extra):
+    """Open the screen as a person would, then post `values` ({"value_<id>": ...}) with its version."""
+    version = client.get(url).context["form"]["version"].value()
+    return client.post(url, {"version": version, **values}, **extra)
 
 
 def test_the_screen_lists_every_criterion_with_its_maximum(staff_client, sheet):
@@ -32,13 +36,13 @@ def test_the_screen_lists_every_criterion_with_its_maximum(staff_client, sheet):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Máy tính và mạng" in page and "Kế hoạch ứng dụng CNTT" in page
-    assert f'name="criterion_{criteria[0].pk}"' in page
+    assert f'name="value_{criteria[0].pk}"' in page and f'name="self_assessed_{criteria[0].pk}"' in page
     assert "Chưa có điểm" in page  # no total yet
 
 
 def test_a_valid_save_stores_every_score_and_shows_the_total(staff_client, sheet):
-    agency, _year, (infra, policy), url = sheet
-    response = staff_client.post(url, {field(infra): "19,34", field(policy): "30"}, follow=True)
+    _agency, _year, (infra, policy), url = sheet
+    response = save(staff_client, url, {f"value_{infra.pk}": "19,34", f"value_{policy.pk}": "30"}, follow=True)
     assert response.status_code == 200
     assert dict(Score.objects.values_list("criterion", "value")) == {infra.pk: Decimal("19.34"), policy.pk: 30}
     page = response.content.decode()
@@ -49,7 +53,7 @@ def test_a_valid_save_stores_every_score_and_shows_the_total(staff_client, sheet
 def test_a_value_above_the_maximum_is_refused_naming_the_criterion_and_nothing_is_saved(staff_client, sheet):
     agency, _year, (infra, policy), url = sheet
     factories.score(agency, infra, 10)
-    response = staff_client.post(url, {field(infra): "15", field(policy): "30,5"})
+    response = save(staff_client, url, {f"value_{infra.pk}": "15", f"value_{policy.pk}": "30,5"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "5.1" in page and "Kế hoạch ứng dụng CNTT" in page and "vượt quá điểm tối đa" in page
@@ -59,16 +63,16 @@ def test_a_value_above_the_maximum_is_refused_naming_the_criterion_and_nothing_i
 
 def test_a_negative_value_is_refused(staff_client, sheet):
     _agency, _year, (infra, _policy), url = sheet
-    response = staff_client.post(url, {field(infra): "-1"})
+    response = save(staff_client, url, {f"value_{infra.pk}": "-1"})
     assert "nhỏ hơn 0" in response.content.decode()
     assert not Score.objects.exists()
 
 
-def test_a_blank_field_removes_the_score(staff_client, sheet):
+def test_blank_fields_remove_the_score(staff_client, sheet):
     agency, _year, (infra, policy), url = sheet
     factories.score(agency, infra, 10)
     factories.score(agency, policy, 10)
-    staff_client.post(url, {field(infra): "", field(policy): "12"})
+    save(staff_client, url, {f"value_{infra.pk}": "", f"value_{policy.pk}": "12"})
     assert list(Score.objects.values_list("criterion", "value")) == [(policy.pk, Decimal("12.00"))]
 
 
@@ -78,7 +82,7 @@ def test_the_chooser_opens_the_sheet_of_the_chosen_agency_and_year(staff_client,
     assert response.status_code == 302 and response.url == url
 
 
-def test_staff_without_the_change_permission_cannot_open_the_screen(client, django_user_model, sheet):
+def test_staff_without_the_view_permission_cannot_open_the_screen(client, django_user_model, sheet):
     user = django_user_model.objects.create_user(username="viewer", password="x", is_staff=True)
     client.force_login(user)
     assert client.get(sheet[3]).status_code == 403

@@ -273,7 +273,8 @@ def test_an_import_runs_the_same_number_of_queries_for_one_agency_or_many(block)
     from django.test.utils import CaptureQueriesContext
 
     _year, group = block
-    for n in range(4, 40):
+    # 20 agencies: within one INSERT batch even on SQLite, whose statements take at most 999 parameters.
+    for n in range(4, 24):
         factories.agency(group, name=f"Sở thứ {n}")
 
     def queries(names, value):
@@ -282,7 +283,7 @@ def test_an_import_runs_the_same_number_of_queries_for_one_agency_or_many(block)
             run_import(content, "x.xlsx", block)
         return len(captured)
 
-    few, many = ["Sở Y tế"], [f"Sở thứ {n}" for n in range(4, 40)]
+    few, many = ["Sở Y tế"], [f"Sở thứ {n}" for n in range(4, 24)]
     assert queries(few, 1) == queries(many, 1)  # all new
     assert queries(few, 2) == queries(many, 2)  # all updated
-    assert Score.objects.count() == 4 * 37
+    assert Score.objects.count() == 4 * 21

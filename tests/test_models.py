@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def block():
     group = factories.agency_group()
-    year = factories.evaluation_year(2019)
+    year = factories.evaluation_year(2019, published=False)
     return group, year, factories.criterion(year, group, "1.2", 20, name="An toàn thông tin")
 
 

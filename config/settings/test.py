@@ -1,7 +1,14 @@
 """The test suite: SQLite unless DATABASE_URL names a PostgreSQL server."""
 
+import tempfile
+from pathlib import Path
+
 from .dev import *  # noqa: F403
 
 DEBUG = False
 # A cheap hasher: the suite creates users in many tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Uploaded and imported files of the test run go to a temporary folder, never into the checkout.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cqdt-test-media-"))
+STORAGES = storages(MEDIA_ROOT, "django.contrib.staticfiles.storage.StaticFilesStorage")  # noqa: F405

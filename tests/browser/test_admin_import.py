@@ -10,8 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_clerk_uploads_checks_and_confirms_a_sheet(page, live_server, block, django_user_model, tmp_path,
-                                                     settings, screenshot_dir):
-    settings.MEDIA_ROOT = tmp_path / "media"
+                                                     screenshot_dir):
     django_user_model.objects.create_superuser(username="clerk", password="mat-khau-dai-1")
     sheet = tmp_path / "diem-2019.xlsx"
     sheet.write_bytes(province_sheet(PROVINCE_ROWS))

@@ -30,29 +30,33 @@ class Command(BaseCommand):
 
         years = []
         for year_number, published_on, note, copied_from, scaled in demo_data.YEARS:
+            # Under appraisal while the scores are written (a published year is frozen), published below.
             year, _ = EvaluationYear.objects.update_or_create(
-                year=year_number,
-                defaults={"status": EvaluationYear.Status.PUBLISHED, "published_on": published_on, "note": note},
+                year=year_number, defaults={"status": EvaluationYear.Status.APPRAISAL, "note": note}
             )
             if copied_from is None:
                 self.create_criteria(year, groups, criteria_groups)
             elif not year.criteria.exists():
                 copy_criteria(source=EvaluationYear.objects.get(year=copied_from), target_year=year_number)
-            years.append((year, scaled))
+            years.append((year, scaled, published_on))
 
         for slug, agencies in demo_data.AGENCIES.items():
             for order, (name, short_name, group_scores, factor_2018) in enumerate(agencies, start=1):
                 agency, _ = Agency.objects.update_or_create(
                     name=name, defaults={"short_name": short_name, "group": groups[slug], "order": order}
                 )
-                for year, scaled in years:
+                for year, scaled, _published_on in years:
                     factor = Decimal(factor_2018) if scaled else Decimal(1)
                     scores = [(Decimal(str(s)) * factor).quantize(Decimal("0.01")) for s in group_scores]
                     self.save_scores(agency, year, scores)
 
+        for year, _scaled, published_on in years:
+            EvaluationYear.objects.filter(pk=year.pk).update(
+                status=EvaluationYear.Status.PUBLISHED, published_on=published_on
+            )
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {Agency.objects.count()} agencies, {Criterion.objects.count()} criteria, "
-            f"years {', '.join(str(year) for year, _ in years)}."
+            f"years {', '.join(str(year) for year, _scaled, _date in years)}."
         ))
 
     def create_criteria(self, year, groups, criteria_groups):
@@ -80,4 +84,4 @@ class Command(BaseCommand):
             in_group = [c for c in criteria if c.criteria_group.code == group_code]
             shares = demo_data.split_over_criteria(group_score, [c.max_points for c in in_group])
             values.update({c.pk: share for c, share in zip(in_group, shares, strict=True)})
-        save_agency_scores(agency=agency, year=year, values=values)
+        save_agency_scores(agency=agency, year=year, changes={pk: {"value": v} for pk, v in values.items()})
