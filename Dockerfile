@@ -9,7 +9,7 @@ RUN pip install --no-cache-dir -e .
 # Build-time only values: collectstatic and compilemessages touch no database and no secret.
 RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput \
  && python manage.py compilemessages --ignore=.venv -v0 \
- && useradd --system app && mkdir -p /app/media && chown app /app/media
+ && useradd --system app && mkdir -p /app/media /app/private && chown app /app/media /app/private
 USER app
 
 EXPOSE 8000

@@ -1,7 +1,7 @@
 """Files that only some users may read: evidence and imported sheets live in the "private" storage."""
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.utils.translation import gettext_lazy as _
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -13,6 +13,13 @@ EVIDENCE_SIGNATURES = {
     b"PK\x03\x04": "DOCX/XLSX/ODT/ODS",
 }
 EVIDENCE_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".odt", ".ods"}
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files with no address of their own: they are read only through views that check permissions."""
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; serve them through a view that checks permissions.")
 
 
 def private_storage():

@@ -11,7 +11,7 @@ from agencies.models import localized
 from criteria.models import Criterion
 
 from .files import private_storage, validate_evidence
-from .formatting import lazy_message
+from .formatting import lazy_message, points
 
 
 def score_value_error(criterion, value):
@@ -135,7 +135,7 @@ class Score(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.agency} · {self.criterion.code}: {self.value}"
+        return f"{self.agency} · {self.criterion.code}: {points(self.value) if self.value is not None else '–'}"
 
     def clean(self):
         if self.criterion_id is None or self.agency_id is None:

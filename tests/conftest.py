@@ -23,7 +23,7 @@ def browser_type_launch_args(browser_type_launch_args):
 def files(settings, tmp_path):
     """Each test stores its uploaded and imported files in a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = storages(settings.MEDIA_ROOT, settings.STORAGES["staticfiles"]["BACKEND"])
+    settings.STORAGES = storages(tmp_path / "private", settings.STORAGES["staticfiles"]["BACKEND"])
 
 
 @pytest.fixture

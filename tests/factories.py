@@ -20,9 +20,9 @@ def agency(group, name=None, **fields):
     return Agency.objects.create(name=name or f"Cơ quan {next(_sequence)}", group=group, **fields)
 
 
-def evaluation_year(year, published=True, **fields):
-    status = EvaluationYear.Status.PUBLISHED if published else EvaluationYear.Status.DRAFT
-    published_on = date(year + 1, 5, 1) if published else None
+def evaluation_year(year, published=True, status=None, **fields):
+    status = status or (EvaluationYear.Status.PUBLISHED if published else EvaluationYear.Status.DRAFT)
+    published_on = date(year + 1, 5, 1) if status == EvaluationYear.Status.PUBLISHED else None
     return EvaluationYear.objects.create(year=year, status=status, published_on=published_on, **fields)
 
 
@@ -39,4 +39,5 @@ def criterion(year, group, code, max_points, criteria_group="infrastructure", **
 
 
 def score(agency, criterion, value):
-    return Score.objects.create(agency=agency, criterion=criterion, value=Decimal(str(value)))
+    value = None if value is None else Decimal(str(value))
+    return Score.objects.create(agency=agency, criterion=criterion, value=value)

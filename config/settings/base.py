@@ -129,19 +129,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Evidence and imported sheets: outside MEDIA_ROOT, never served as files; views check who may read them.
+PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", BASE_DIR / "private"))
 
 
-
-def storages(media_root, staticfiles_backend="whitenoise.storage.CompressedManifestStaticFilesStorage"):
-    """Files: "private" holds evidence and imported sheets, with no public URL; views check who may read them."""
+def storages(private_root, staticfiles_backend="whitenoise.storage.CompressedManifestStaticFilesStorage"):
     return {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": Path(media_root) / "private", "base_url": None},
-        },
+        "private": {"BACKEND": "rankings.files.PrivateStorage", "OPTIONS": {"location": private_root}},
         "staticfiles": {"BACKEND": staticfiles_backend},
     }
 
 
-STORAGES = storages(MEDIA_ROOT)
+STORAGES = storages(PRIVATE_FILES_ROOT)

@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", True)  # noqa: F405
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key"  # noqa: F405
-STORAGES = storages(MEDIA_ROOT, "django.contrib.staticfiles.storage.StaticFilesStorage")  # noqa: F405
+STORAGES = storages(PRIVATE_FILES_ROOT, "django.contrib.staticfiles.storage.StaticFilesStorage")  # noqa: F405
 # Static files straight from the apps and static/, without collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

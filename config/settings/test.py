@@ -11,4 +11,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Uploaded and imported files of the test run go to a temporary folder, never into the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cqdt-test-media-"))
-STORAGES = storages(MEDIA_ROOT, "django.contrib.staticfiles.storage.StaticFilesStorage")  # noqa: F405
+PRIVATE_FILES_ROOT = MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-private"
+STORAGES = storages(PRIVATE_FILES_ROOT, "django.contrib.staticfiles.storage.StaticFilesStorage")  # noqa: F405
