@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, AgencyGroup
+from .models import Agency, AgencyGroup, AgencyReporter
 
 
 @admin.register(AgencyGroup)
@@ -34,3 +34,14 @@ class AgencyAdmin(admin.ModelAdmin):
     def enter_scores(self, agency):
         url = reverse("admin:rankings_score_entry") + f"?agency={agency.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Enter scores"))
+
+
+@admin.register(AgencyReporter)
+class AgencyReporterAdmin(admin.ModelAdmin):
+    """Links a staff user (in the group of agency reporters) to the one agency they report for."""
+
+    list_display = ["user", "agency"]
+    list_select_related = ["user", "agency"]
+    list_filter = ["agency__group"]
+    search_fields = ["user__username", "agency__name"]
+    autocomplete_fields = ["agency"]

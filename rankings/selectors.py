@@ -5,6 +5,7 @@ Each function runs a fixed number of queries, whatever the number of agencies, c
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from statistics import mean
 
@@ -188,3 +189,24 @@ def build_rankings(*, years, published, agency_groups):
 def block_ranking(*, published, year, agency_group):
     """One block's ranking in one published year: what the ranking page and its downloads show."""
     return build_rankings(years=[year], published=published, agency_groups=[agency_group])[year.pk, agency_group.pk]
+
+
+@dataclass
+class PublicationRecord:
+    first_published: datetime | None  # when the year was first published, from its history
+    corrections: list  # the reasons given each time it was taken back, oldest first
+    changed_since: bool  # whether a score or criterion of the year changed after the first publication
+
+
+def publication_record(year):
+    """What the method page says about a year's publication, from the change history. Three queries at most."""
+    history = year.history.order_by("history_date").values("status", "history_date", "history_change_reason")
+    history = list(history)
+    published = [h["history_date"] for h in history if h["status"] == EvaluationYear.Status.PUBLISHED]
+    if not published:
+        return PublicationRecord(None, [], False)
+    first = published[0]
+    reasons = [h["history_change_reason"] for h in history if h["history_change_reason"] and h["history_date"] > first]
+    changed = (Score.history.filter(criterion__year=year, history_date__gt=first).exists()
+               or Criterion.history.filter(year=year, history_date__gt=first).exists())
+    return PublicationRecord(first, reasons, changed)

@@ -9,7 +9,7 @@ from criteria.models import Criterion
 
 from . import charts, exports
 from .models import Band, Score
-from .selectors import PublishedYears, block_ranking, build_rankings
+from .selectors import PublishedYears, block_ranking, build_rankings, publication_record
 from .tables import RankingTable
 
 HOME_LEADERS = 3
@@ -162,6 +162,7 @@ def criteria(request, year, group_slug):
         ],
         "max_total": sum(c.max_points for c in scored),
         "bands": list(Band.objects.order_by("-min_percent")),
+        "publication": publication_record(year),
     })
 
 

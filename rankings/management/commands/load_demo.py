@@ -6,7 +6,7 @@ from django.db import transaction
 from agencies.models import Agency, AgencyGroup
 from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
-from criteria.services import copy_criteria
+from criteria.services import change_year_status, copy_criteria
 from rankings import demo_data
 from rankings.defaults import create_default_bands
 from rankings.models import Band
@@ -51,9 +51,8 @@ class Command(BaseCommand):
                     self.save_scores(agency, year, scores)
 
         for year, _scaled, published_on in years:
-            EvaluationYear.objects.filter(pk=year.pk).update(
-                status=EvaluationYear.Status.PUBLISHED, published_on=published_on
-            )
+            change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED)
+            EvaluationYear.objects.filter(pk=year.pk).update(published_on=published_on)  # the real date
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {Agency.objects.count()} agencies, {Criterion.objects.count()} criteria, "
             f"years {', '.join(str(year) for year, _scaled, _date in years)}."
