@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from openpyxl.utils import get_column_letter
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agencies.models import Agency
 from agencies.vietnamese import fold
@@ -363,8 +364,9 @@ class ScoreResource(resources.ModelResource):
         skip_diff = True  # apply_import already knows what changed and sends only that
         use_transactions = False  # apply_import holds the transaction
 
-    def __init__(self, stored, scores):
+    def __init__(self, stored, scores, user=None, reason=""):
         super().__init__()
+        self.user, self.reason = user, reason  # for the scores' change history
         self.stored = stored  # (agency id, criterion id) -> Score, with its agency and criterion loaded
         # The sheet's agencies and criteria, so that a new score knows them without a query (its __str__ uses them).
         self.agencies = {score.agency.pk: score.agency for score in scores}
@@ -375,6 +377,26 @@ class ScoreResource(resources.ModelResource):
 
     def init_instance(self, row=None):
         return Score(agency=self.agencies[int(row["agency_id"])], criterion=self.criteria[int(row["criterion_id"])])
+
+    # django-import-export's bulk writes, through django-simple-history so that imported scores keep a history.
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        try:
+            bulk_create_with_history(self.create_instances, Score, batch_size=batch_size, default_user=self.user,
+                                     default_change_reason=self.reason)
+        except Exception as error:  # reported the way django-import-export reports its own
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        try:
+            bulk_update_with_history(self.update_instances, Score, fields=["value"], batch_size=batch_size,
+                                     default_user=self.user, default_change_reason=self.reason)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.update_instances.clear()
 
 
 def apply_import(*, content, filename, year, agency_group, user=None, dry_run=False):
@@ -403,7 +425,8 @@ def apply_import(*, content, filename, year, agency_group, user=None, dry_run=Fa
             old = stored.get((score.agency.pk, score.criterion.pk))
             if old is None or old.value != score.value:
                 dataset.append([score.agency.pk, score.criterion.pk, score.value])
-        totals = ScoreResource(stored, scores).import_data(dataset, dry_run=False, raise_errors=True).totals
+        resource = ScoreResource(stored, scores, user=user, reason=f"import {filename}")
+        totals = resource.import_data(dataset, dry_run=False, raise_errors=True).totals
         totals["skip"] = len(scores) - len(dataset)
         log = None
         if not dry_run:

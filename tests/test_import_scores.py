@@ -132,6 +132,8 @@ def test_every_confirmed_import_is_logged_with_the_file_and_its_hash(block, djan
     assert log.sha256 == hashlib.sha256(content).hexdigest()
     assert (log.created, log.updated, log.unchanged) == (7, 0, 0)
     assert log.file.read() == content
+    history = set(Score.history.values_list("history_user__username", "history_change_reason", "history_type"))
+    assert history == {("clerk", "import diem.xlsx", "+")}
 
 
 BAD_SHEETS = {
