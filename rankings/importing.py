@@ -18,7 +18,7 @@ from pathlib import PurePath
 
 import tablib
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from openpyxl.utils import get_column_letter
@@ -97,32 +97,34 @@ def column_label(index, header):
     return f'{letter} "{header}"' if header not in (None, "") else letter
 
 
-def parse_number(value):
-    """A score from a cell: numbers, or text with a decimal comma or point ("119,34", "119.34").
+def _number_text(text):
+    """ "1.234,5" or "1,234.5" or "119,34" -> "1234.5" / "119.34": the last separator marks the decimals."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        return text.replace(thousands, "").replace(decimal_mark, ".")
+    for mark in (",", "."):
+        if text.count(mark) > 1:  # "1.234.567": only thousands separators
+            return text.replace(mark, "")
+    return text.replace(",", ".")
 
-    Returns (Decimal, None) or (None, reason).
+
+def parse_number(value):
+    """A score from a cell: a number, or text with a decimal comma or point ("119,34", "1.234,5").
+
+    Returns (Decimal, None) or (None, reason). Never raises, whatever the cell holds.
     """
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         return None, _("“%(value)s” is not a number.")
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return None, _("“%(value)s” is not a number.")
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None, _("“%(value)s” is not a number.")
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(
+            _number_text(value) if isinstance(value, str) else value)
         if not number.is_finite():
-            return None, _("“%(value)s” is not a number.")
-    else:
+            raise InvalidOperation
+        rounded = number.quantize(CENT) + 0  # + 0 turns "-0" into 0
+    except (InvalidOperation, ValueError):
         return None, _("“%(value)s” is not a number.")
-    rounded = number.quantize(CENT)
     # Spreadsheet arithmetic leaves floating-point dust (0.30000000000000004); more real decimals are refused.
     if abs(number - rounded) > Decimal("0.000001"):
         return None, _("“%(value)s” has more than two decimals.")
@@ -205,8 +207,12 @@ def interpret(rows, *, year, agency_group):
     folded = [header_key(cell) for cell in header]
     agencies = AgencyMatcher(agency_group)
     if any(h in CRITERION_HEADERS for h in folded) and any(h in SCORE_HEADERS for h in folded):
-        return _interpret_long(rows, header_index, folded, criteria, agencies)
-    return _interpret_wide(rows, header_index, header, folded, criteria, agencies)
+        scores = _interpret_long(rows, header_index, folded, criteria, agencies)
+    else:
+        scores = _interpret_wide(rows, header_index, header, folded, criteria, agencies)
+    if not scores:
+        raise SheetError([Problem(None, None, _("The sheet has no score under its header row."))])
+    return scores
 
 
 def _find_header(rows, criteria):
@@ -403,6 +409,16 @@ def apply_import(*, content, filename, year, agency_group, user=None, dry_run=Fa
     """Import a sheet's scores for one year and block; SheetError (nothing changed) when it has problems."""
     filename = PurePath(filename).name  # keep the name, never the client's or caller's path
     scores = interpret(read_rows(content, filename), year=year, agency_group=agency_group)
+    try:
+        return _write(scores, content=content, filename=filename, year=year, agency_group=agency_group, user=user,
+                      dry_run=dry_run)
+    except (OperationalError, InterfaceError) as error:
+        # The transaction died with the connection: nothing was written, and the next try starts afresh.
+        raise SheetError([Problem(None, None, _(
+            "The database connection was lost during the import; nothing was imported. Try again."))]) from error
+
+
+def _write(scores, *, content, filename, year, agency_group, user, dry_run):
     with transaction.atomic():
         # One import of a year at a time: a second one waits here for the first to finish.
         year = EvaluationYear.objects.select_for_update().get(pk=year.pk)

@@ -5,13 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 from .formatting import lazy_message
 
+MAX_SHOWN = 80
+
+
+def shown(value):
+    """A cell's text fit to quote in a message: no control characters, at most MAX_SHOWN characters."""
+    if not isinstance(value, str):
+        return value
+    text = "".join(c if c.isprintable() else " " for c in value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
 
 class Problem:
     def __init__(self, row, column, message, **params):
         self.row = row  # the sheet's row number, as the spreadsheet program shows it
-        self.column = column  # the column's letter and header, e.g. 'D "1.2"'
+        self.column = shown(column)  # the column's letter and header, e.g. 'D "1.2"'
         self.message = message  # a lazy translation with %(name)s parameters
-        self.params = params
+        self.params = {name: shown(value) for name, value in params.items()}
 
     def reason(self):
         return str(lazy_message(self.message, **self.params)) if self.params else str(self.message)

@@ -60,9 +60,12 @@ class ScoreSheetXLSX(base_formats.XLSX):
 
         _check_zip(in_stream, "XLSX")
         try:
-            values = openpyxl.load_workbook(io.BytesIO(in_stream), data_only=True).worksheets[0]
-            formulas = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True).worksheets[0]
-        except Exception as error:  # openpyxl raises many kinds of errors on a broken file
+            book = openpyxl.load_workbook(io.BytesIO(in_stream), data_only=True)
+            # The first sheet a person sees: hidden sheets often hold lookups or old data.
+            index = next(i for i, sheet in enumerate(book.worksheets) if sheet.sheet_state == "visible")
+            values = book.worksheets[index]
+            formulas = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True).worksheets[index]
+        except Exception as error:  # openpyxl (and defusedxml under it) raise many kinds of errors on a broken file
             raise not_a_spreadsheet("XLSX") from error
         if values.max_row > limits()["rows"]:
             raise SheetError([Problem(None, None, _("The sheet has more than %(limit)s rows."),
@@ -74,7 +77,9 @@ class ScoreSheetXLSX(base_formats.XLSX):
             for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
                 for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
                     rows[r][c] = value
-        for r, row in enumerate(formulas.iter_rows(values_only=True, max_row=len(rows))):
+        # Bounded by what was read: a workbook's stated dimension may claim a million rows and columns.
+        width = max((len(row) for row in rows), default=0)
+        for r, row in enumerate(formulas.iter_rows(values_only=True, max_row=len(rows), max_col=max(width, 1))):
             for c, cell in enumerate(row[: len(rows[r])] if r < len(rows) else ()):
                 if isinstance(cell, str) and cell.startswith("=") and rows[r][c] is None:
                     rows[r][c] = FORMULA_WITHOUT_VALUE
