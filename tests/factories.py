@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from agencies.models import Agency, AgencyGroup
+from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from rankings.models import Score
 
@@ -27,6 +28,8 @@ def evaluation_year(year, published=True, status=None, **fields):
 
 
 def criterion(year, group, code, max_points, criteria_group="infrastructure", **fields):
+    if not CriteriaGroup.objects.filter(code=criteria_group).exists():
+        create_criteria_groups(CriteriaGroup)  # emptied by a transactional test's flush
     return Criterion.objects.create(
         year=year,
         agency_group=group,

@@ -13,3 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cqdt-test-media-"))
 PRIVATE_FILES_ROOT = MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-private"
 STORAGES = storages(PRIVATE_FILES_ROOT, "django.contrib.staticfiles.storage.StaticFilesStorage")  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file rather than memory, so that a test can close the connection (the database going away) and reopen it.
+    DATABASES["default"]["TEST"] = {"NAME": str(MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}.sqlite3")}  # noqa: F405
