@@ -3,6 +3,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rankings.cache import invalidate_public_pages
+
 from .models import Criterion, EvaluationYear
 
 
@@ -45,6 +47,7 @@ def copy_criteria(*, source: EvaluationYear, target_year: int) -> tuple[Evaluati
         )
         copies.update(zip((c.pk for c in level), created, strict=True))
         remaining = [c for c in remaining if c.pk not in copies]
+    invalidate_public_pages()  # bulk writes send no signal
     return target, len(copies)
 
 

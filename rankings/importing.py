@@ -28,6 +28,7 @@ from agencies.models import Agency
 from agencies.vietnamese import fold
 from criteria.models import Criterion, EvaluationYear
 
+from .cache import invalidate_public_pages
 from .models import ImportLog, Score, score_value_error
 from .problems import Problem, SheetError
 from .selectors import PublishedYears, build_rankings
@@ -443,6 +444,7 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
                 dataset.append([score.agency.pk, score.criterion.pk, score.value])
         resource = ScoreResource(stored, scores, user=user, reason=f"import {filename}")
         totals = resource.import_data(dataset, dry_run=False, raise_errors=True).totals
+        invalidate_public_pages()  # on commit only: a dry run's rollback drops it
         totals["skip"] = len(scores) - len(dataset)
         log = None
         if not dry_run:

@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from agencies.models import Agency
 from criteria.models import Criterion, EvaluationYear
 
+from .cache import invalidate_public_pages
 from .formatting import lazy_message
 from .models import Score, score_value_error
 from .roles import can_appraise, is_ict_staff, reporter_agency_id
@@ -99,4 +100,5 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
     bulk_update_with_history(to_update, Score, fields=list(SCORE_FIELDS), default_user=user)
     for score in to_delete:
         score.delete()
+    invalidate_public_pages()  # bulk writes send no signal
 

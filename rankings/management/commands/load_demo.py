@@ -8,6 +8,7 @@ from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from criteria.services import change_year_status, copy_criteria
 from rankings import demo_data
+from rankings.cache import invalidate_public_pages
 from rankings.defaults import create_default_bands
 from rankings.models import Band
 from rankings.services import save_agency_scores
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         for year, _scaled, published_on in years:
             change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED)
             EvaluationYear.objects.filter(pk=year.pk).update(published_on=published_on)  # the real date
+        invalidate_public_pages()
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {Agency.objects.count()} agencies, {Criterion.objects.count()} criteria, "
             f"years {', '.join(str(year) for year, _scaled, _date in years)}."

@@ -1,0 +1,88 @@
+"""Cached public pages: served from the cache, made stale by every kind of change, never holding draft data."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import Agency, AgencyGroup
+from criteria.models import EvaluationYear
+from criteria.services import change_year_status
+from rankings.importing import apply_import
+from rankings.models import Band, Score
+from tests import sheets
+
+pytestmark = pytest.mark.django_db(transaction=True)  # changes commit, as in production
+RANKING = "/rankings/2019/ubnd-huyen/"
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response, len(captured)
+
+
+def test_a_second_visit_is_served_from_the_cache_without_a_query(client, demo):
+    first, first_queries = queries(client, RANKING)
+    second, second_queries = queries(client, RANKING)
+    assert first_queries > 0 and second_queries == 0
+    assert second.content == first.content
+
+
+def test_an_admin_save_makes_the_cached_page_stale(client, demo):
+    client.get(RANKING)
+    agency = Agency.objects.get(short_name="Văn Lâm")
+    agency.short_name = "Văn Lâm (mới)"
+    agency.save()
+    assert "Văn Lâm (mới)" in client.get(RANKING).content.decode()
+
+
+def test_an_import_which_sends_no_signal_per_row_makes_it_stale(client, demo):
+    year = EvaluationYear.objects.get(year=2019)
+    before = client.get("/rankings/2019/ubnd-huyen.csv").content.decode()
+    change_year_status(year=year, status=EvaluationYear.Status.APPRAISAL, reason="sửa điểm")
+    apply_import(content=sheets.xlsx([["Tên cơ quan", "1.1"], ["UBND huyện Phù Cừ", "9,99"]]), filename="x.xlsx",
+                 year=year, agency_group=AgencyGroup.objects.get(slug="ubnd-huyen"))
+    change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED)
+    after = client.get("/rankings/2019/ubnd-huyen.csv").content.decode()
+    phu_cu = next(line for line in after.splitlines() if "Phù Cừ" in line).split(",")
+    assert phu_cu[4] == "94.24" and phu_cu[7] == "16.74"  # total 91 - 6,75 + 9,99; infrastructure 6,75 + 9,99
+    assert after != before
+    assert Score.objects.get(agency__short_name="Phù Cừ", criterion__year=year, criterion__code="1.1").value == Decimal(
+        "9.99")
+
+
+def test_unpublishing_removes_the_pages_at_once_and_publishing_brings_them_back(client, demo):
+    year = EvaluationYear.objects.get(year=2019)
+    assert client.get(RANKING).status_code == 200
+    call_command("unpublish", "2019", "--reason", "kiểm tra lại")
+    assert client.get(RANKING).status_code == 404
+    assert client.get("/rankings/2019/ubnd-huyen.json").status_code == 404
+    assert "/rankings/2019/" not in client.get("/").content.decode()
+    change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED)
+    assert client.get(RANKING).status_code == 200
+
+
+def test_a_band_edit_makes_it_stale(client, demo):
+    assert "Rất cao" in client.get(RANKING).content.decode()
+    band = Band.objects.get(name="Rất cao")
+    band.name = "Xuất sắc"
+    band.save()
+    assert "Xuất sắc" in client.get(RANKING).content.decode()
+
+
+def test_the_cache_works_the_same_on_redis(client, demo, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:6379/15"}}
+    cache.clear()
+    _page, cold = queries(client, RANKING)
+    _page, warm = queries(client, RANKING)
+    assert cold > 0 and warm == 0
+    agency = Agency.objects.get(short_name="Văn Lâm")
+    agency.short_name = "Văn Lâm trên Redis"
+    agency.save()
+    assert "Văn Lâm trên Redis" in client.get(RANKING).content.decode()
+    cache.clear()
