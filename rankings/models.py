@@ -130,8 +130,10 @@ class Score(models.Model):
             ),
         ]
         indexes = [
-            # The ranking query filtered by year and block joins scores from their criterion.
-            models.Index(fields=["criterion", "agency"], name="score_criterion_agency_idx"),
+            # For Score.objects.ranking() (every public page and download): the criteria of a year and block
+            # are found first, then their scores by criterion; with the agency and the value in the index the
+            # scores are summed from the index alone, without reading the table.
+            models.Index(fields=["criterion", "agency", "value"], name="score_criterion_agency_idx"),
         ]
 
     def __str__(self):

@@ -1,0 +1,223 @@
+"""`python manage.py bench --size S|M|L [--json FILE]`: speed and memory as ratios measured in one run.
+
+Builds the synthetic dataset in a throw-away database (a temporary SQLite file, or a fresh PostgreSQL database
+on the server of DATABASE_URL), then measures each figure as the median of --reps repetitions.
+"""
+
+import io
+import json
+import statistics
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+import tablib
+from django.core.cache import cache
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from import_export import resources
+from openpyxl import Workbook
+
+from agencies.models import Agency, AgencyGroup
+from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from rankings import synthetic
+from rankings.importing import apply_import
+from rankings.models import Score
+
+IMPORT_AGENCIES, IMPORT_CRITERIA = 125, 80  # 10,000 scores in one wide sheet
+
+RANKING_SQL = """
+    SELECT s.agency_id, SUM(s.value) AS total, RANK() OVER (ORDER BY SUM(s.value) DESC) AS rank
+    FROM rankings_score s
+    JOIN criteria_criterion c ON c.id = s.criterion_id
+    JOIN agencies_agency a ON a.id = s.agency_id
+    WHERE c.year_id = %s AND a.group_id = %s AND s.value IS NOT NULL
+    GROUP BY s.agency_id
+"""
+AGENCY_SQL = """
+    SELECT * FROM (
+        SELECT c.year_id, s.agency_id, SUM(s.value) AS total,
+               RANK() OVER (PARTITION BY c.year_id ORDER BY SUM(s.value) DESC) AS rank
+        FROM rankings_score s
+        JOIN criteria_criterion c ON c.id = s.criterion_id
+        JOIN agencies_agency a ON a.id = s.agency_id
+        WHERE a.group_id = %s AND s.value IS NOT NULL
+        GROUP BY c.year_id, s.agency_id
+    ) AS ranked WHERE agency_id = %s
+"""
+
+
+class PlainScoreResource(resources.ModelResource):
+    """django-import-export as it comes: a ModelResource with its default options."""
+
+    class Meta:
+        model = Score
+        fields = ("id", "agency", "criterion", "value")
+
+
+def median_seconds(action, reps, before=None):
+    times = []
+    for _ in range(reps):
+        if before:
+            before()
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=synthetic.SIZES, default="S")
+        parser.add_argument("--reps", type=int, default=5, help="repetitions per figure (the median is kept)")
+        parser.add_argument("--json", dest="json_file", help="also write the figures to this file")
+
+    def handle(self, *args, size, reps, json_file, **options):
+        creation, settings_dict = connection.creation, connection.settings_dict
+        if connection.vendor == "sqlite":
+            settings_dict.setdefault("TEST", {})["NAME"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+        original_name = settings_dict["NAME"]
+        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            figures = self.measure(synthetic.SIZES[size], reps)
+        finally:
+            creation.destroy_test_db(original_name, verbosity=0)
+        figures = {"size": size, "database": connection.vendor, "reps": reps, **figures}
+        self.print_table(figures)
+        if json_file:
+            Path(json_file).write_text(json.dumps(figures, indent=1))
+
+    def measure(self, size, reps):
+        client = Client(SERVER_NAME="localhost")
+        figures = {}
+        # Queries per public page, first on S, then after growing to the size asked for.
+        small_year = synthetic.build(synthetic.SIZES["S"], seed=1)
+        figures["queries_per_page_S"] = self.queries_per_page(client, small_year)
+        Score.objects.all().delete()
+        Criterion.objects.all().delete()
+        EvaluationYear.objects.all().delete()
+        Agency.objects.all().delete()
+        AgencyGroup.objects.all().delete()
+        started = time.perf_counter()
+        year = synthetic.build(size)
+        figures["build_seconds"] = round(time.perf_counter() - started, 1)
+        figures["scores"] = Score.objects.count()
+        figures["queries_per_page_at_size"] = self.queries_per_page(client, year)
+        figures["queries_per_page_equal"] = figures["queries_per_page_S"] == figures["queries_per_page_at_size"]
+
+        group = AgencyGroup.objects.order_by("order").first()
+        agency = group.agencies.order_by("pk").first()
+        ranking_url = f"/rankings/{year.year}/{group.slug}/"
+        agency_url = f"/agencies/{agency.slug}/"
+
+        def sql(statement, params):
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                cursor.fetchall()
+
+        page = median_seconds(lambda: client.get(ranking_url), reps, before=cache.clear)
+        raw = median_seconds(lambda: sql(RANKING_SQL, [year.pk, group.pk]), reps)
+        figures.update(ranking_page_ms=round(page * 1000, 1), ranking_sql_ms=round(raw * 1000, 2),
+                       ranking_page_vs_sql=round(page / raw, 2))
+        page = median_seconds(lambda: client.get(agency_url), reps, before=cache.clear)
+        raw = median_seconds(lambda: sql(AGENCY_SQL, [group.pk, agency.pk]), reps)
+        figures.update(agency_page_ms=round(page * 1000, 1), agency_sql_ms=round(raw * 1000, 2),
+                       agency_page_vs_sql=round(page / raw, 2))
+        client.get(ranking_url)  # now cached
+        cached = median_seconds(lambda: client.get(ranking_url), reps * 4)
+        static = median_seconds(lambda: client.get("/static/css/site.css"), reps * 4)
+        figures.update(cached_page_ms=round(cached * 1000, 2), static_file_ms=round(static * 1000, 2),
+                       cached_page_vs_static=round(cached / static, 2))
+        if connection.vendor == "postgresql":
+            plan = Score.objects.filter(criterion__year=year, agency__group=group).ranking().explain()
+            figures["ranking_plan_uses_index"] = any(
+                name in plan for name in ("score_criterion_agency_idx", "criterion_year_group_idx"))
+        figures.update(self.measure_import(reps))
+        return figures
+
+    @staticmethod
+    def queries_per_page(client, year):
+        group = AgencyGroup.objects.order_by("order").first()
+        agencies = list(group.agencies.order_by("pk")[:2])
+        pages = ["/", f"/rankings/{year.year}/{group.slug}/", f"/agencies/{agencies[0].slug}/",
+                 f"/criteria/{year.year}/{group.slug}/",
+                 f"/compare/?year={year.year}&agencies={agencies[0].slug},{agencies[1].slug}",
+                 f"/rankings/{year.year}/{group.slug}.csv", f"/rankings/{year.year}/{group.slug}.json"]
+        counts = {}
+        for url in pages:
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                status = client.get(url).status_code
+            counts[url] = len(captured) if status == 200 else f"HTTP {status}"
+        return counts
+
+    def measure_import(self, reps):
+        """A 10,000-score wide XLSX: our importer against bulk_create and against a default ModelResource."""
+        group = AgencyGroup.objects.create(name="Khối nhập thử", slug="khoi-nhap-thu", order=99)
+        year = EvaluationYear.objects.create(year=EvaluationYear.objects.order_by("-year").first().year + 1)
+        criteria_group = CriteriaGroup.objects.first()
+        criteria = Criterion.objects.bulk_create(
+            Criterion(year=year, agency_group=group, criteria_group=criteria_group, code=f"9.{c + 1}",
+                      name=f"Nhập thử {c + 1}", max_points=10, order=c)
+            for c in range(IMPORT_CRITERIA)
+        )
+        agencies = Agency.objects.bulk_create(
+            Agency(name=f"Đơn vị nhập {n:03d}", slug=f"don-vi-nhap-{n:03d}", group=group, sort_key=f"{n:03d}")
+            for n in range(IMPORT_AGENCIES)
+        )
+        workbook = Workbook()
+        workbook.active.append(["BẢNG ĐIỂM NHẬP THỬ"])
+        workbook.active.append(["STT", "Tên cơ quan", *(c.code for c in criteria)])
+        for n, agency in enumerate(agencies):
+            workbook.active.append([n + 1, agency.name, *(f"{(n + c) % 40 / 4:.2f}".replace(".", ",")
+                                                          for c in range(IMPORT_CRITERIA))])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content = buffer.getvalue()
+        values = [Score(agency=a, criterion=c, value=Decimal((n + i) % 40) / 4)
+                  for n, a in enumerate(agencies) for i, c in enumerate(criteria)]
+
+        def clear():
+            Score.objects.filter(criterion__year=year).delete()
+            Score.history.filter(criterion_id__in=[c.pk for c in criteria]).delete()
+
+        ours = median_seconds(
+            lambda: apply_import(content=content, filename="nhap-thu.xlsx", year=year, agency_group=group),
+            reps, before=clear)
+        bulk = median_seconds(lambda: Score.objects.bulk_create([Score(agency_id=s.agency_id,
+                                                                       criterion_id=s.criterion_id, value=s.value)
+                                                                 for s in values]), reps, before=clear)
+        dataset = tablib.Dataset(*[(None, s.agency_id, s.criterion_id, s.value) for s in values],
+                                 headers=["id", "agency", "criterion", "value"])
+        plain = median_seconds(lambda: PlainScoreResource().import_data(dataset, raise_errors=True),
+                               max(1, reps // 2), before=clear)
+        clear()
+        tracemalloc.start()
+        apply_import(content=content, filename="nhap-thu.xlsx", year=year, agency_group=group)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert Score.objects.filter(criterion__year=year).count() == IMPORT_AGENCIES * IMPORT_CRITERIA
+        return {
+            "import_rows": IMPORT_AGENCIES * IMPORT_CRITERIA,
+            "import_ms": round(ours * 1000),
+            "bulk_create_ms": round(bulk * 1000),
+            "default_import_ms": round(plain * 1000),
+            "import_vs_bulk_create": round(ours / bulk, 2),
+            "default_import_vs_ours": round(plain / ours, 2),
+            "import_peak_mb": round(peak / 1024 / 1024, 1),
+        }
+
+    def print_table(self, figures):
+        targets = {"ranking_page_vs_sql": "≤ 2", "agency_page_vs_sql": "≤ 2", "cached_page_vs_static": "≤ 1.5",
+                   "import_vs_bulk_create": "≤ 3", "default_import_vs_ours": "≥ 10", "import_peak_mb": "≤ 200",
+                   "queries_per_page_equal": "true"}
+        width = max(len(k) for k in figures)
+        for key, value in figures.items():
+            target = targets.get(key, "")
+            self.stdout.write(f"{key:<{width}}  {value!s:<40} {('target ' + target) if target else ''}")
