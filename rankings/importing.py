@@ -22,7 +22,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from openpyxl.utils import get_column_letter
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from agencies.models import Agency
 from agencies.vietnamese import fold
@@ -385,16 +385,9 @@ class ScoreResource(resources.ModelResource):
     def init_instance(self, row=None):
         return Score(agency=self.agencies[int(row["agency_id"])], criterion=self.criteria[int(row["criterion_id"])])
 
-    # django-import-export's bulk writes, through django-simple-history so that imported scores keep a history.
-
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        try:
-            bulk_create_with_history(self.create_instances, Score, batch_size=batch_size, default_user=self.user,
-                                     default_change_reason=self.reason)
-        except Exception as error:  # reported the way django-import-export reports its own
-            self.handle_import_error(result, error, raise_errors)
-        finally:
-            self.create_instances.clear()
+    # New scores are written by django-import-export's plain bulk_create: where each first came from is the
+    # import log, with the file itself. Changed scores go through django-simple-history, which keeps the old
+    # value, who changed it and which file did.
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         try:

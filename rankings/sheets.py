@@ -54,6 +54,11 @@ def _check_rows(rows):
                                   limit=limits()["columns"])])
 
 
+def _has_formulas(content):
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return any(b"<f" in archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/"))
+
+
 class ScoreSheetXLSX(base_formats.XLSX):
     def create_dataset(self, in_stream):
         import openpyxl
@@ -64,7 +69,9 @@ class ScoreSheetXLSX(base_formats.XLSX):
             # The first sheet a person sees: hidden sheets often hold lookups or old data.
             index = next(i for i, sheet in enumerate(book.worksheets) if sheet.sheet_state == "visible")
             values = book.worksheets[index]
-            formulas = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True).worksheets[index]
+            # A second reading, of the formulas, only for a workbook that has any.
+            formulas = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True).worksheets[index] if (
+                _has_formulas(in_stream)) else None
         except Exception as error:  # openpyxl (and defusedxml under it) raise many kinds of errors on a broken file
             raise not_a_spreadsheet("XLSX") from error
         if values.max_row > limits()["rows"]:
@@ -79,7 +86,9 @@ class ScoreSheetXLSX(base_formats.XLSX):
                     rows[r][c] = value
         # Bounded by what was read: a workbook's stated dimension may claim a million rows and columns.
         width = max((len(row) for row in rows), default=0)
-        for r, row in enumerate(formulas.iter_rows(values_only=True, max_row=len(rows), max_col=max(width, 1))):
+        formula_rows = formulas.iter_rows(values_only=True, max_row=len(rows), max_col=max(width, 1)) if (
+            formulas) else ()
+        for r, row in enumerate(formula_rows):
             for c, cell in enumerate(row[: len(rows[r])] if r < len(rows) else ()):
                 if isinstance(cell, str) and cell.startswith("=") and rows[r][c] is None:
                     rows[r][c] = FORMULA_WITHOUT_VALUE

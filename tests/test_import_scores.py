@@ -132,8 +132,11 @@ def test_every_confirmed_import_is_logged_with_the_file_and_its_hash(block, djan
     assert log.sha256 == hashlib.sha256(content).hexdigest()
     assert (log.created, log.updated, log.unchanged) == (7, 0, 0)
     assert log.file.read() == content
-    history = set(Score.history.values_list("history_user__username", "history_change_reason", "history_type"))
-    assert history == {("clerk", "import diem.xlsx", "+")}
+    assert not Score.history.exists()  # a new score's origin is the import log
+    run_import(sheets.province_sheet([["Sở Tài chính", 20, 18, "15.25", "20", None]]), "sua.xlsx", block, user=clerk)
+    history = list(Score.history.values_list("history_user__username", "history_change_reason", "value"))
+    assert history == [("clerk", "import sua.xlsx", Decimal("20.00"))]
+    assert Score.history.get().prev_record is None and Score.history.get().instance.value == Decimal("20.00")
 
 
 BAD_SHEETS = {
