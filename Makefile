@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev messages lint system-packages screenshots
+.PHONY: run test install install-dev messages lint system-packages screenshots bench loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ test: install-dev messages
 # The browser tests save a screenshot of every public page; the README shows these.
 screenshots: install-dev messages
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/browser
+
+# Speed and memory as ratios measured in one run: SIZE=S|M|L, on DATABASE_URL (SQLite by default).
+SIZE ?= S
+bench: install-dev
+	$(MANAGE) bench --size $(SIZE) --json bench-$(SIZE).json
+
+# gunicorn + PostgreSQL at 127.0.0.1:5432 + Redis at 127.0.0.1:6379, 50 locust users, twice 60 s.
+loadtest: install-dev messages
+	$(BIN)/python loadtest/run.py
 
 lint: install-dev
 	$(BIN)/ruff check .

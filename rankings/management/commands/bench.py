@@ -145,16 +145,21 @@ class Command(BaseCommand):
     def queries_per_page(client, year):
         group = AgencyGroup.objects.order_by("order").first()
         agencies = list(group.agencies.order_by("pk")[:2])
-        pages = ["/", f"/rankings/{year.year}/{group.slug}/", f"/agencies/{agencies[0].slug}/",
-                 f"/criteria/{year.year}/{group.slug}/",
-                 f"/compare/?year={year.year}&agencies={agencies[0].slug},{agencies[1].slug}",
-                 f"/rankings/{year.year}/{group.slug}.csv", f"/rankings/{year.year}/{group.slug}.json"]
+        pages = {
+            "home": "/",
+            "ranking": f"/rankings/{year.year}/{group.slug}/",
+            "agency": f"/agencies/{agencies[0].slug}/",
+            "criteria": f"/criteria/{year.year}/{group.slug}/",
+            "compare": f"/compare/?year={year.year}&agencies={agencies[0].slug},{agencies[1].slug}",
+            "csv": f"/rankings/{year.year}/{group.slug}.csv",
+            "json": f"/rankings/{year.year}/{group.slug}.json",
+        }
         counts = {}
-        for url in pages:
+        for page, url in pages.items():
             cache.clear()
             with CaptureQueriesContext(connection) as captured:
                 status = client.get(url).status_code
-            counts[url] = len(captured) if status == 200 else f"HTTP {status}"
+            counts[page] = len(captured) if status == 200 else f"HTTP {status}"
         return counts
 
     def measure_import(self, reps):
