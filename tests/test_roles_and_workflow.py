@@ -285,18 +285,22 @@ def test_a_published_year_is_frozen_in_the_model_too(evaluation):
     assert "hủy công bố" in error.value.messages[0]
 
 
-def test_the_method_page_says_when_published_results_were_corrected_and_why(client, evaluation):
+def test_the_method_page_says_when_published_results_were_corrected_and_why(
+    client, evaluation, django_capture_on_commit_callbacks
+):
     e = evaluation
     c1 = e["criteria"][0]
     factories.score(e["a"], c1, 10)
     call_command("publish", "2020")
     assert "Không có thay đổi nào kể từ khi công bố" in client.get("/criteria/2020/so-ban-nganh/").content.decode()
 
-    call_command("unpublish", "2020", "--reason", "Sở A bổ sung minh chứng tiêu chí 1.1")
+    with django_capture_on_commit_callbacks(execute=True):  # what a commit does: cached pages go stale
+        call_command("unpublish", "2020", "--reason", "Sở A bổ sung minh chứng tiêu chí 1.1")
     assert client.get("/criteria/2020/so-ban-nganh/").status_code == 404  # gone while unpublished
     as_user(client, e["ict"])
     save(client, e["a"], e["year"], {f"value_{c1.pk}": "14"})
-    call_command("publish", "2020")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish", "2020")
     page = client.get("/criteria/2020/so-ban-nganh/").content.decode()
     assert "đã được điều chỉnh sau khi công bố lần đầu" in page
     assert "Sở A bổ sung minh chứng tiêu chí 1.1" in page
