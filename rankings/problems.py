@@ -1,5 +1,6 @@
 """A problem found in an uploaded sheet, located by sheet row and column, readable in Vietnamese and English."""
 
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -57,3 +58,19 @@ class SheetError(Exception):
     def __init__(self, problems):
         super().__init__("; ".join(p.text() for p in problems))
         self.problems = problems
+
+
+def read_sheet_file(path):
+    """The bytes of a sheet named on the command line, or CommandError saying why not."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+
+
+def refuse(command, error, what):
+    """Print every problem in Vietnamese and English to the command's stderr, then fail the command."""
+    for problem in error.problems:
+        command.stderr.write(f"{problem.text_in('vi')}\n    {problem.text_in('en')}")
+    return CommandError(f"{len(error.problems)} problem(s) found; {what}.")

@@ -5,7 +5,7 @@ from django.db.models import Sum
 from agencies.models import AgencyGroup
 from criteria.importing import import_criteria
 from criteria.models import Criterion, EvaluationYear
-from rankings.problems import SheetError
+from rankings.problems import SheetError, read_sheet_file, refuse
 
 
 class Command(BaseCommand):
@@ -21,19 +21,13 @@ class Command(BaseCommand):
         agency_group = AgencyGroup.objects.filter(slug=group).first()
         if agency_group is None:
             raise CommandError(f"Unknown block {group}.")
-        try:
-            with open(file, "rb") as handle:
-                content = handle.read()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        content = read_sheet_file(file)
         try:
             with transaction.atomic():  # a year created here goes away with a refused sheet
                 year_row, _created = EvaluationYear.objects.get_or_create(year=year)
                 count = import_criteria(content=content, filename=file, year=year_row, agency_group=agency_group)
         except SheetError as error:
-            for problem in error.problems:
-                self.stderr.write(f"{problem.text_in('vi')}\n    {problem.text_in('en')}")
-            raise CommandError(f"{len(error.problems)} problem(s) found; no criterion was created.") from error
+            raise refuse(self, error, "no criterion was created") from error
         maximum = Criterion.objects.scorable().filter(year=year_row, agency_group=agency_group).aggregate(
             total=Sum("max_points"))["total"]
         self.stdout.write(self.style.SUCCESS(

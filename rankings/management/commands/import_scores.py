@@ -4,7 +4,7 @@ from django.utils import translation
 from agencies.models import AgencyGroup
 from criteria.models import EvaluationYear
 from rankings.importing import apply_import
-from rankings.problems import SheetError
+from rankings.problems import SheetError, read_sheet_file, refuse
 
 
 class Command(BaseCommand):
@@ -21,18 +21,12 @@ class Command(BaseCommand):
         agency_group = AgencyGroup.objects.filter(slug=group).first()
         if year_row is None or agency_group is None:
             raise CommandError(f"Unknown year {year} or block {group}.")
-        try:
-            with open(file, "rb") as handle:
-                content = handle.read()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        content = read_sheet_file(file)
         try:
             outcome = apply_import(content=content, filename=file, year=year_row, agency_group=agency_group,
                                    dry_run=dry_run)
         except SheetError as error:
-            for problem in error.problems:
-                self.stderr.write(f"{problem.text_in('vi')}\n    {problem.text_in('en')}")
-            raise CommandError(f"{len(error.problems)} problem(s) found; nothing was imported.") from error
+            raise refuse(self, error, "nothing was imported") from error
         with translation.override("en"):
             verb = "Would import" if dry_run else "Imported"
             self.stdout.write(self.style.SUCCESS(
