@@ -8,7 +8,7 @@ from agencies.vietnamese import fold
 from criteria.models import Criterion
 
 from . import charts, exports
-from .cache import cached_public_page
+from .cache import public_page
 from .models import Band, Score
 from .selectors import PublishedYears, block_ranking, build_rankings, publication_record
 from .tables import RankingTable
@@ -24,7 +24,7 @@ def _agency_group(agency_groups, slug):
     raise Http404(f"No agency group {slug}.")
 
 
-@cached_public_page
+@public_page
 def home(request):
     published = PublishedYears()
     agency_groups = list(AgencyGroup.objects.all())
@@ -41,7 +41,7 @@ def home(request):
     })
 
 
-@cached_public_page
+@public_page
 def ranking(request, year, group_slug):
     published = PublishedYears()
     agency_groups = list(AgencyGroup.objects.all())
@@ -61,7 +61,7 @@ def ranking(request, year, group_slug):
     })
 
 
-@cached_public_page
+@public_page
 def ranking_download(request, year, group_slug, fmt):
     if fmt not in exports.WRITERS:
         raise Http404(f"No download format {fmt}.")
@@ -74,7 +74,7 @@ def ranking_download(request, year, group_slug, fmt):
     return response
 
 
-@cached_public_page
+@public_page
 def agency(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("group"), slug=slug)
     published = PublishedYears()
@@ -141,7 +141,7 @@ def _agency_year(agency, block, standing):
     }
 
 
-@cached_public_page
+@public_page
 def criteria(request, year, group_slug):
     published = PublishedYears()
     agency_groups = list(AgencyGroup.objects.all())
@@ -172,7 +172,7 @@ def criteria(request, year, group_slug):
     })
 
 
-@cached_public_page
+@public_page
 def compare(request):
     published = PublishedYears()
     if not published:
