@@ -2,9 +2,10 @@
 
 PublicPageCacheMiddleware keeps them; the key of a cached page carries a data version. Saving any agency,
 criterion, year, score or band (signals), and every bulk write (the services call `invalidate_public_pages`),
-moves the version on when the transaction commits, so no cached page outlives the data it shows. Only published years have pages, and only 200 responses
-are kept, so nothing unpublished ever reaches the cache. One version for the whole site keeps this simple and
-correct; the price is that an edit to one year also refreshes the others, which are cheap to rebuild.
+moves the version on when the transaction commits, so no cached page outlives the data it shows. Only
+published years have pages, and only 200 responses are kept, so nothing unpublished ever reaches the cache.
+One version for the whole site keeps this simple and correct; the price is that an edit to one year also
+refreshes the others, which are cheap to rebuild.
 """
 
 import time
