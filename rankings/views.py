@@ -1,3 +1,5 @@
+from statistics import median
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -133,8 +135,7 @@ def _agency_year(agency, block, standing):
         "weak_groups": [g for g in reversed(by_share) if share[g.code] < standing.percent],
         "criteria": [(c, scores.get(c.pk)) for c in criteria],
         "spread": {
-            "highest": totals[0], "lowest": totals[-1], "median": totals[len(totals) // 2] if len(totals) % 2
-            else (totals[len(totals) // 2 - 1] + totals[len(totals) // 2]) / 2,
+            "highest": totals[0], "lowest": totals[-1], "median": median(totals),
             "below": below, "count": len(totals),
         },
         "radar": charts.group_radar(block.group_maxima, series),
