@@ -41,6 +41,12 @@ def scores_version(agency, year):
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:20]
 
 
+def _holds_nothing(score):
+    """No value, no comment, no evidence: the row has nothing left to keep (a score of 0 is a value)."""
+    return (score.value is None and score.self_assessed is None
+            and not (score.appraisal_comment or score.evidence_url or score.evidence_file))
+
+
 @transaction.atomic
 def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[int, dict], version=None, user=None):
     """Apply `changes` ({criterion id: {field: new value}}) to an agency's scores for one year.
@@ -81,8 +87,7 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
                 and not score.appraisal_comment.strip() and "value" in fields):
             errors.append(lazy_message(_("Criterion %(code)s: explain in a comment why the appraised score differs "
                                          "from the self-assessment."), code=criterion.code))
-        if not any(getattr(score, f) for f in SCORE_FIELDS if f not in ("value", "self_assessed")) and \
-                score.value is None and score.self_assessed is None:
+        if _holds_nothing(score):
             if score.pk:
                 to_delete.append(score)
         elif score.pk is None:
