@@ -165,6 +165,16 @@ class AgencyMatcher:
                           {"block": other.group.name, "this": self.agency_group.name})
         return None, (_("No agency of the block “%(this)s” is called “%(name)s”."), {"this": self.agency_group.name})
 
+    def locate(self, cell, row_number, column):
+        """(agency, None) for the agency a sheet cell names, or (None, the Problem at that row and column)."""
+        if _is_blank(cell):
+            return None, Problem(row_number, column, _("scores without an agency name."))
+        agency, failure = self.match(cell)
+        if failure:
+            message, params = failure
+            return None, Problem(row_number, column, message, name=cell, **params)
+        return agency, None
+
 
 class CriterionMatcher:
     def __init__(self, year, agency_group):
@@ -265,26 +275,19 @@ def _interpret_wide(rows, header_index, header, folded, criteria, agencies):
         raise SheetError(problems)
 
     scores, seen = [], {}
+    agency_label = column_label(agency_column, header[agency_column])
     for index in range(header_index + 1, len(rows)):
         row, row_number = rows[index], index + 1
         cell = row[agency_column] if agency_column < len(row) else None
         values = {i: row[i] if i < len(row) else None for i in score_columns}
-        if _is_blank(cell):
-            if any(not _is_blank(v) for v in values.values()):
-                problems.append(Problem(row_number, column_label(agency_column, header[agency_column]),
-                                        _("scores without an agency name.")))
-            continue
-        if header_key(cell) in LABEL_ROWS:
-            continue
-        agency, failure = agencies.match(cell)
-        if failure:
-            message, params = failure
-            problems.append(Problem(row_number, column_label(agency_column, header[agency_column]), message,
-                                    name=cell, **params))
+        if (_is_blank(cell) and all(_is_blank(v) for v in values.values())) or header_key(cell) in LABEL_ROWS:
+            continue  # a blank line, or the criterion names and maxima under the header
+        agency, problem = agencies.locate(cell, row_number, agency_label)
+        if problem:
+            problems.append(problem)
             continue
         if agency.pk in seen:
-            problems.append(Problem(row_number, column_label(agency_column, header[agency_column]),
-                                    _("%(agency)s is already on row %(first_row)s."),
+            problems.append(Problem(row_number, agency_label, _("%(agency)s is already on row %(first_row)s."),
                                     agency=agency.name, first_row=seen[agency.pk]))
             continue
         seen[agency.pk] = row_number
@@ -317,18 +320,16 @@ def _interpret_long(rows, header_index, folded, criteria, agencies):
     criterion_column = next(i for i, h in enumerate(folded) if h in CRITERION_HEADERS)
     score_column = next(i for i, h in enumerate(folded) if h in SCORE_HEADERS)
     problems, scores, seen = [], [], {}
+    agency_label = column_label(agency_column, header[agency_column])
     for index in range(header_index + 1, len(rows)):
         row, row_number = rows[index], index + 1
         cells = [row[i] if i < len(row) else None for i in (agency_column, criterion_column, score_column)]
         if all(_is_blank(c) for c in cells):
             continue
         agency_cell, criterion_cell, value_cell = cells
-        agency, failure = agencies.match(agency_cell) if not _is_blank(agency_cell) else (None, (
-            _("scores without an agency name."), {}))
-        if failure:
-            message, params = failure
-            problems.append(Problem(row_number, column_label(agency_column, header[agency_column]), message,
-                                    name=agency_cell, **params))
+        agency, problem = agencies.locate(agency_cell, row_number, agency_label)
+        if problem:
+            problems.append(problem)
             continue
         criterion = criteria.match(criterion_cell)
         label = column_label(criterion_column, header[criterion_column])
