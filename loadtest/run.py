@@ -37,26 +37,6 @@ def fresh_database():
     admin.close()
 
 
-def import_sheet(env, workdir):
-    """A draft year with 80 criteria for the first block, and a sheet of 125 agencies × 80 criteria."""
-    script = (
-        "from openpyxl import Workbook\n"
-        "from agencies.models import AgencyGroup\n"
-        "from criteria.models import CriteriaGroup, Criterion, EvaluationYear\n"
-        "group = AgencyGroup.objects.order_by('order').first()\n"
-        "year = EvaluationYear.objects.create(year=EvaluationYear.objects.order_by('-year').first().year + 1)\n"
-        "Criterion.objects.bulk_create(Criterion(year=year, agency_group=group, code=f'9.{c + 1}', name=f'N {c}',\n"
-        "    criteria_group=CriteriaGroup.objects.first(), max_points=10, order=c) for c in range(80))\n"
-        "book = Workbook(); sheet = book.active; sheet.append(['Tên cơ quan', *(f'9.{c + 1}' for c in range(80))])\n"
-        "for n, agency in enumerate(group.agencies.order_by('pk')[:125]):\n"
-        "    sheet.append([agency.name, *(f'{(n + c) % 40 / 4:.2f}' for c in range(80))])\n"
-        f"book.save({str(workdir / 'import.xlsx')!r}); print(year.year, group.slug)\n"
-    )
-    done = run(PYTHON, "manage.py", "shell", "-c", script, env=env, capture_output=True, text=True)
-    year, group = done.stdout.split()[-2:]
-    return workdir / "import.xlsx", year, group
-
-
 def wait_for(url, seconds=60):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -95,9 +75,11 @@ def main():
     fresh_database()
     run(PYTHON, "manage.py", "migrate", "--noinput", "-v0", env=env)
     run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
-    run(PYTHON, "manage.py", "load_synthetic", "--size", "M", env=env)
+    sheet = workdir / "import.xlsx"
+    loaded = run(PYTHON, "manage.py", "load_synthetic", "--size", "M", "--import-sheet", str(sheet), env=env,
+                 capture_output=True, text=True)
+    *_, import_year, _and, _block, import_group = loaded.stdout.split()
     run(PYTHON, "-c", "import redis; redis.Redis.from_url('redis://127.0.0.1:6379/14').flushdb()", env=env)
-    sheet, import_year, import_group = import_sheet(env, workdir)
     workers = 2 * (os.cpu_count() or 1) + 1
     server = subprocess.Popen([PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
                                "--workers", str(workers), "--log-level", "warning"], env=env, cwd=ROOT)

@@ -1,10 +1,13 @@
 """A deterministic synthetic dataset, for the benchmark and the load test: any number of blocks, agencies,
 criteria and years, all published, written with bulk inserts."""
 
+import io
 import random
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from openpyxl import Workbook
 
 from agencies import vietnamese
 from agencies.models import Agency, AgencyGroup
@@ -76,3 +79,29 @@ def build(size: Size, seed=2019):
         newest = year
     invalidate_public_pages()
     return newest
+
+
+IMPORT_AGENCIES, IMPORT_CRITERIA = 125, 80  # 10,000 scores in one wide sheet
+
+
+def import_exercise(group, agencies):
+    """A draft year after the newest, IMPORT_CRITERIA criteria for `group` in it, and a wide XLSX scoring
+    `agencies` on all of them, as staff would upload it (title line, STT, decimal commas).
+
+    Returns (year, criteria, file content). Score n, c is ((n + c) % 40) / 4.
+    """
+    year = EvaluationYear.objects.create(year=EvaluationYear.objects.order_by("-year").first().year + 1)
+    criteria = Criterion.objects.bulk_create(
+        Criterion(year=year, agency_group=group, criteria_group=CriteriaGroup.objects.first(), code=f"9.{c + 1}",
+                  name=f"Nhập thử {c + 1}", max_points=10, order=c)
+        for c in range(IMPORT_CRITERIA)
+    )
+    workbook = Workbook()
+    workbook.active.append(["BẢNG ĐIỂM NHẬP THỬ"])
+    workbook.active.append(["STT", "Tên cơ quan", *(c.code for c in criteria)])
+    for n, agency in enumerate(agencies):
+        workbook.active.append([n + 1, agency.name, *(f"{(n + c) % 40 / 4:.2f}".replace(".", ",")
+                                                      for c in range(IMPORT_CRITERIA))])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return year, criteria, buffer.getvalue()

@@ -4,7 +4,6 @@ Builds the synthetic dataset in a throw-away database (a temporary SQLite file, 
 on the server of DATABASE_URL), then measures each figure as the median of --reps repetitions.
 """
 
-import io
 import json
 import statistics
 import tempfile
@@ -20,15 +19,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from import_export import resources
-from openpyxl import Workbook
 
 from agencies.models import Agency, AgencyGroup
-from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from criteria.models import Criterion, EvaluationYear
 from rankings import synthetic
 from rankings.importing import apply_import
 from rankings.models import Score
 
-IMPORT_AGENCIES, IMPORT_CRITERIA = 125, 80  # 10,000 scores in one wide sheet
+IMPORT_AGENCIES, IMPORT_CRITERIA = synthetic.IMPORT_AGENCIES, synthetic.IMPORT_CRITERIA
 
 RANKING_SQL = """
     SELECT s.agency_id, SUM(s.value) AS total, RANK() OVER (ORDER BY SUM(s.value) DESC) AS rank
@@ -165,26 +163,11 @@ class Command(BaseCommand):
     def measure_import(self, reps):
         """A 10,000-score wide XLSX: our importer against bulk_create and against a default ModelResource."""
         group = AgencyGroup.objects.create(name="Khối nhập thử", slug="khoi-nhap-thu", order=99)
-        year = EvaluationYear.objects.create(year=EvaluationYear.objects.order_by("-year").first().year + 1)
-        criteria_group = CriteriaGroup.objects.first()
-        criteria = Criterion.objects.bulk_create(
-            Criterion(year=year, agency_group=group, criteria_group=criteria_group, code=f"9.{c + 1}",
-                      name=f"Nhập thử {c + 1}", max_points=10, order=c)
-            for c in range(IMPORT_CRITERIA)
-        )
         agencies = Agency.objects.bulk_create(
             Agency(name=f"Đơn vị nhập {n:03d}", slug=f"don-vi-nhap-{n:03d}", group=group, sort_key=f"{n:03d}")
             for n in range(IMPORT_AGENCIES)
         )
-        workbook = Workbook()
-        workbook.active.append(["BẢNG ĐIỂM NHẬP THỬ"])
-        workbook.active.append(["STT", "Tên cơ quan", *(c.code for c in criteria)])
-        for n, agency in enumerate(agencies):
-            workbook.active.append([n + 1, agency.name, *(f"{(n + c) % 40 / 4:.2f}".replace(".", ",")
-                                                          for c in range(IMPORT_CRITERIA))])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
+        year, criteria, content = synthetic.import_exercise(group, agencies)
         values = [Score(agency=a, criterion=c, value=Decimal((n + i) % 40) / 4)
                   for n, a in enumerate(agencies) for i, c in enumerate(criteria)]
 
