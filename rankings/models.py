@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import Rank, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,37 +26,20 @@ def score_value_error(criterion, value):
     return None
 
 
-class PerGroupSubquery(Subquery):
-    """A subquery that depends only on columns the query groups by (here a year and a block).
-
-    Django would add it to the GROUP BY, and the database would then run it once per score row; left out,
-    it runs once per result row: ten times faster on a ranking of 80,000 scores.
-    """
-
-    def get_group_by_cols(self):
-        return []
-
-
 class ScoreQuerySet(models.QuerySet):
     def ranking(self, criteria_group_codes=()):
         """The official ranking: one row per agency and year, from the scores in this queryset.
 
-        Each row has the agency's total, the block's maximum for that year, the percent of it, the
-        rank inside (year, block) and, for each code in `criteria_group_codes`, a `group_<code>`
-        sum. Ties share a rank and skip the next (1, 2, 2, 4); tied agencies come in Vietnamese
-        alphabetical order. Agencies without any score in a year are not ranked in that year.
+        Each row has the agency's total, the rank inside (year, block) and, for each code in
+        `criteria_group_codes`, a `group_<code>` sum. Ties share a rank and skip the next (1, 2, 2, 4);
+        tied agencies come in Vietnamese alphabetical order. Agencies without any score in a year are not
+        ranked in that year. The percent of the block's maximum is `selectors.build_rankings`' work: the
+        maximum comes from the criteria, not the scores, and a per-row subquery for it cost more than the
+        whole ranking.
 
         Filter by year or block *before* calling this, never by agency: the rank is computed over
         the rows that remain.
         """
-        block_maximum = (
-            Criterion.objects.scorable()
-            .filter(year=OuterRef("criterion__year"), agency_group=OuterRef("agency__group"))
-            .order_by()
-            .values("year")
-            .annotate(maximum=Sum("max_points"))
-            .values("maximum")
-        )
         group_totals = {
             f"group_{code}": Sum("value", filter=Q(criterion__criteria_group__code=code))
             for code in criteria_group_codes
@@ -76,13 +59,7 @@ class ScoreQuerySet(models.QuerySet):
                 "criterion__year__year",
             )
             # Rounded in SQL so that ties stay ties where SQLite adds decimals as floats.
-            .annotate(total=Round(Sum("value"), 2), max_total=PerGroupSubquery(block_maximum), **group_totals)
-            .annotate(
-                percent=ExpressionWrapper(
-                    Round(F("total") * 100 / F("max_total"), 2),
-                    output_field=DecimalField(max_digits=5, decimal_places=2),
-                )
-            )
+            .annotate(total=Round(Sum("value"), 2), **group_totals)
             # The window comes last: an aggregate annotated after it would put it in the GROUP BY.
             .annotate(
                 rank=Window(

@@ -6,7 +6,7 @@ Each function runs a fixed number of queries, whatever the number of agencies, c
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean
 
 from django.db.models import Sum
@@ -21,7 +21,12 @@ CENT = Decimal("0.01")
 
 
 def cents(value):
-    return Decimal(value).quantize(CENT)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_of(total, maximum):
+    """`total` as a percent of `maximum`, to the cent, halves rounded up as people round them."""
+    return cents(total * 100 / maximum)
 
 
 @dataclass
@@ -165,8 +170,9 @@ def build_rankings(*, years, published, agency_groups):
                 group_maxima=[GroupMaximum(cg, block_maxima[cg.pk]) for cg in criteria_groups if cg.pk in block_maxima],
             )
             previous_ranks = ranks(previous[year.pk], group)
+            block_maximum = ranking.max_total
             for row in rows[year.pk, group.pk]:
-                percent = cents(row["percent"])
+                percent = percent_of(row["total"], block_maximum)
                 before = previous_ranks.get(row["agency_id"])
                 ranking.standings.append(Standing(
                     rank=row["rank"],

@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyGroup
 from criteria.models import Criterion, EvaluationYear
 from rankings.models import Score
+from rankings.selectors import PublishedYears, block_ranking
 
 GROUP_CODES = ["infrastructure", "it_application", "online_services", "human_resources", "policy"]
 
@@ -38,9 +39,11 @@ def test_both_years_are_published_with_a_note_that_says_what_is_illustrative(dem
     assert "minh họa" in years[2019].note and "minh họa" in years[2018].note
 
 
-def test_blocks_are_scored_out_of_500_and_150(departments, districts):
-    assert {row["max_total"] for row in departments} == {500}
-    assert {row["max_total"] for row in districts} == {150}
+def test_blocks_are_scored_out_of_500_and_150(demo):
+    published = PublishedYears()
+    maxima = {group.slug: block_ranking(published=published, year=published.get(2019), agency_group=group).max_total
+              for group in AgencyGroup.objects.all()}
+    assert maxima == {"so-ban-nganh": 500, "ubnd-huyen": 150}
 
 
 def test_at_least_15_departments_and_the_10_districts_are_ranked(departments, districts):

@@ -1,10 +1,11 @@
-"""The one query behind every total, percentage and rank: Score.objects.ranking()."""
+"""The query behind every total and rank, Score.objects.ranking(), and the percent build_rankings adds."""
 
 from decimal import Decimal
 
 import pytest
 
 from rankings.models import Score
+from rankings.selectors import PublishedYears, block_ranking
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -12,6 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def ranking(**filters):
     return list(Score.objects.filter(**filters).ranking(["infrastructure", "policy"]))
+
+
+def block(year, agency_group):
+    return block_ranking(published=PublishedYears(), year=year, agency_group=agency_group)
 
 
 @pytest.fixture
@@ -29,7 +34,7 @@ def province():
 
 
 def test_ties_share_a_rank_and_skip_the_next_listed_in_vietnamese_order(province):
-    departments, _districts, _y2018, _y2019, criteria = province
+    departments, _districts, _y2018, y2019, criteria = province
     infra, policy = criteria[2019, "dept"]
     for name, values in [("Yên Mỹ", (30, 10)), ("Ân Thi", (25, 10)), ("Bình Giang", (20, 15)), ("Đông", (5, 1))]:
         agency = factories.agency(departments, name=name)
@@ -45,13 +50,14 @@ def test_ties_share_a_rank_and_skip_the_next_listed_in_vietnamese_order(province
         (4, "Đông", 6),
     ]
     first = rows[0]
-    assert first["max_total"] == 50
-    assert first["percent"] == 80
     assert (first["group_infrastructure"], first["group_policy"]) == (30, 10)
+    departments_2019 = block(y2019, departments)
+    assert departments_2019.max_total == 50
+    assert [s.percent for s in departments_2019.standings] == [80, 70, 70, 12]
 
 
 def test_each_block_and_each_year_is_ranked_separately(province):
-    departments, districts, _y2018, _y2019, criteria = province
+    departments, districts, _y2018, y2019, criteria = province
     finance, district = factories.agency(departments, name="Tài chính"), factories.agency(districts, name="Văn Lâm")
     builder = factories.agency(departments, name="Xây dựng")
     factories.score(finance, criteria[2019, "dept"][0], 20)
@@ -66,8 +72,9 @@ def test_each_block_and_each_year_is_ranked_separately(province):
     assert rows[2018, "Tài chính"]["rank"] == 1 and rows[2018, "Xây dựng"]["rank"] == 2
     assert rows[2019, "Văn Lâm"]["rank"] == 1
     assert rows[2019, "Văn Lâm"]["total"] == Decimal("11.34")
-    assert rows[2019, "Văn Lâm"]["max_total"] == 15
-    assert rows[2019, "Văn Lâm"]["percent"] == Decimal("75.6")
+    districts_2019 = block(y2019, districts)
+    assert districts_2019.max_total == 15
+    assert [s.percent for s in districts_2019.standings] == [Decimal("75.6")]
 
 
 def test_an_agency_without_scores_in_a_year_is_not_ranked_and_takes_no_rank(province):
@@ -90,8 +97,8 @@ def test_the_maximum_counts_sub_criteria_and_not_their_parent(province):
 
     [row] = ranking(criterion__year__year=2019)
 
-    assert row["max_total"] == 60  # 30 + 20 + 10, the parent's 10 not counted twice
     assert row["total"] == Decimal("7.25")
+    assert block(y2019, departments).max_total == 60  # 30 + 20 + 10, the parent's 10 not counted twice
 
 
 def test_decimal_totals_that_are_equal_tie_on_every_database(province):
