@@ -28,14 +28,17 @@ def score_value_error(criterion, value):
 
 class ScoreQuerySet(models.QuerySet):
     def ranking(self, criteria_group_codes=()):
-        """The official ranking: one row per agency and year, from the scores in this queryset.
+        """The official totals and ranks: one row per agency and year, from the scores in this queryset.
 
-        Each row has the agency's total, the rank inside (year, block) and, for each code in
-        `criteria_group_codes`, a `group_<code>` sum. Ties share a rank and skip the next (1, 2, 2, 4);
-        tied agencies come in Vietnamese alphabetical order. Agencies without any score in a year are not
-        ranked in that year. The percent of the block's maximum is `selectors.build_rankings`' work: the
-        maximum comes from the criteria, not the scores, and a per-row subquery for it cost more than the
-        whole ranking.
+        Each row has `agency_id`, `criterion__year_id`, `criterion__agency_group_id` (the block), the
+        agency's `total`, its `rank` inside (year, block) and, for each code in `criteria_group_codes`,
+        a `group_<code>` sum. Ties share a rank and skip the next (1, 2, 2, 4). Agencies without any
+        score in a year are not ranked in that year. Rows come by year, block and total, highest first.
+
+        `selectors.build_rankings` turns these rows into what pages, downloads and the API show: it adds
+        the agencies' names, their Vietnamese alphabetical order inside a tie and the percent of the
+        block's maximum. Neither is read here: grouping by the agencies' names, or a per-row subquery
+        for the maximum, cost the database more than the whole sum.
 
         Filter by year or block *before* calling this, never by agency: the rank is computed over
         the rows that remain.
@@ -47,30 +50,20 @@ class ScoreQuerySet(models.QuerySet):
         return (
             self.filter(value__isnull=False)  # only appraised values count
             .order_by()
-            .values(
-                "agency_id",
-                "agency__name",
-                "agency__short_name",
-                "agency__slug",
-                "agency__sort_key",
-                "agency__search_text",
-                "agency__group_id",
-                "criterion__year_id",
-                "criterion__year__year",
-            )
+            .values("agency_id", "criterion__year_id", "criterion__agency_group_id")
             # Rounded in SQL so that ties stay ties where SQLite adds decimals as floats.
             .annotate(total=Round(Sum("value"), 2), **group_totals)
             # The window comes last: an aggregate annotated after it would put it in the GROUP BY.
             .annotate(
                 rank=Window(
                     Rank(),
-                    partition_by=[F("criterion__year_id"), F("agency__group_id")],
+                    partition_by=[F("criterion__year_id"), F("criterion__agency_group_id")],
                     order_by=F("total").desc(),
                 ),
             )
             # The order of the rank, written as the total it comes from: ordering by the window
             # itself would put it in the GROUP BY.
-            .order_by("-criterion__year__year", "agency__group_id", F("total").desc(), "agency__sort_key")
+            .order_by("criterion__year_id", "criterion__agency_group_id", F("total").desc())
         )
 
 

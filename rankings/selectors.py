@@ -7,12 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from statistics import mean
 
 from django.db.models import Sum
 from django.http import Http404
 
-from agencies.models import AgencyGroup
+from agencies.models import Agency, AgencyGroup
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 
 from .models import Band, Score
@@ -87,10 +86,15 @@ class Ranking:
         """The block's mean total, percent and criteria-group scores; None without standings."""
         if not self.standings:
             return None
+
+        # Not statistics.mean: it turns each decimal into an exact fraction, slow over a national block.
+        def mean(values):
+            return cents(sum(values) / len(self.standings))
+
         return {
-            "total": cents(mean(s.total for s in self.standings)),
-            "percent": cents(mean(s.percent for s in self.standings)),
-            "groups": {g.code: cents(mean(s.groups[g.code] for s in self.standings)) for g in self.group_maxima},
+            "total": mean(s.total for s in self.standings),
+            "percent": mean(s.percent for s in self.standings),
+            "groups": {g.code: mean(s.groups[g.code] for s in self.standings) for g in self.group_maxima},
         }
 
     def standing_of(self, agency_id):
@@ -133,7 +137,7 @@ def band_for(percent, bands):
 def build_rankings(*, years, published, agency_groups):
     """Rankings of `agency_groups` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, agency group id): Ranking}. Four queries, whatever the sizes.
+    Returns {(year id, agency group id): Ranking}. Five queries, whatever the sizes.
     """
     previous = {year.pk: published.previous(year) for year in years}
     year_ids = {year.pk for year in years} | {p.pk for p in previous.values() if p}
@@ -151,10 +155,17 @@ def build_rankings(*, years, published, agency_groups):
     ):
         maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
 
+    agencies = {
+        agency["id"]: agency
+        for agency in Agency.objects.filter(group_id__in=group_ids).values(
+            "id", "name", "short_name", "slug", "sort_key", "search_text")
+    }
     rows = defaultdict(list)
-    scores = Score.objects.filter(criterion__year_id__in=year_ids, agency__group_id__in=group_ids)
+    scores = Score.objects.filter(criterion__year_id__in=year_ids, criterion__agency_group_id__in=group_ids)
     for row in scores.ranking([g.code for g in criteria_groups]):
-        rows[row["criterion__year_id"], row["agency__group_id"]].append(row)
+        rows[row["criterion__year_id"], row["criterion__agency_group_id"]].append(row)
+    for block_rows in rows.values():  # tied agencies in Vietnamese alphabetical order
+        block_rows.sort(key=lambda row: (row["rank"], agencies[row["agency_id"]]["sort_key"]))
 
     def ranks(year, group):
         return {row["agency_id"]: row["rank"] for row in rows[year.pk, group.pk]} if year else {}
@@ -172,17 +183,18 @@ def build_rankings(*, years, published, agency_groups):
             previous_ranks = ranks(previous[year.pk], group)
             block_maximum = ranking.max_total
             for row in rows[year.pk, group.pk]:
+                agency = agencies[row["agency_id"]]
                 percent = percent_of(row["total"], block_maximum)
                 before = previous_ranks.get(row["agency_id"])
                 ranking.standings.append(Standing(
                     rank=row["rank"],
                     rank_change=None if before is None else before - row["rank"],
                     agency_id=row["agency_id"],
-                    name=row["agency__name"],
-                    short_name=row["agency__short_name"],
-                    slug=row["agency__slug"],
-                    sort_key=row["agency__sort_key"],
-                    search_text=row["agency__search_text"],
+                    name=agency["name"],
+                    short_name=agency["short_name"],
+                    slug=agency["slug"],
+                    sort_key=agency["sort_key"],
+                    search_text=agency["search_text"],
                     total=cents(row["total"]),
                     percent=percent,
                     groups={g.code: cents(row[f"group_{g.code}"] or 0) for g in ranking.group_maxima},

@@ -98,8 +98,7 @@ def agency(request, slug):
             raise Http404(f"The agency is not ranked in {chosen}.")
         context.update(_agency_year(agency, block, standing))
         context["history_chart"] = charts.history_line(
-            [(year, standing) for year, _block, standing in reversed(history)], agency.display_name
-        )
+            [(year, standing) for year, _block, standing in reversed(history)])
     return render(request, "rankings/agency.html", context)
 
 

@@ -14,12 +14,10 @@ GROUP_CODES = ["infrastructure", "it_application", "online_services", "human_res
 
 
 def ranking_2019(block_slug):
-    scores = Score.objects.filter(criterion__year__year=2019, agency__group__slug=block_slug)
-    return list(scores.ranking(GROUP_CODES))
-
-
-def row_of(rows, name):
-    return next(row for row in rows if row["agency__name"] == name)
+    """The block's standings in 2019, as every page and download reads them."""
+    published = PublishedYears()
+    return block_ranking(published=published, year=published.get(2019),
+                         agency_group=AgencyGroup.objects.get(slug=block_slug)).standings
 
 
 @pytest.fixture
@@ -60,9 +58,10 @@ def test_every_criteria_group_has_criteria_in_both_blocks(demo):
 
 def test_finance_leads_the_departments_with_413_and_its_standout_groups(departments):
     finance = departments[0]
-    assert finance["agency__name"] == "Sở Tài chính"
-    assert finance["rank"] == 1 and finance["total"] == 413
-    assert (finance["group_infrastructure"], finance["group_online_services"], finance["group_policy"]) == (50, 77, 90)
+    assert finance.name == "Sở Tài chính"
+    assert finance.rank == 1 and finance.total == 413
+    groups = finance.groups
+    assert (groups["infrastructure"], groups["online_services"], groups["policy"]) == (50, 77, 90)
 
 
 def test_finance_standout_groups_are_its_three_strongest_relative_to_their_maxima(demo, departments):
@@ -70,38 +69,38 @@ def test_finance_standout_groups_are_its_three_strongest_relative_to_their_maxim
     maxima = {code: sum(Criterion.objects.scorable().filter(
         year__year=2019, agency_group__slug="so-ban-nganh", criteria_group__code=code
     ).values_list("max_points", flat=True)) for code in GROUP_CODES}
-    share = {code: finance[f"group_{code}"] / maxima[code] for code in GROUP_CODES}
+    share = {code: finance.groups[code] / maxima[code] for code in GROUP_CODES}
     strongest = sorted(GROUP_CODES, key=share.get, reverse=True)[:3]
     assert set(strongest) == {"infrastructure", "online_services", "policy"}
 
 
 def test_construction_then_transport_then_ict_with_410_5(departments):
-    assert [row["agency__name"] for row in departments[1:4]] == [
+    assert [row.name for row in departments[1:4]] == [
         "Sở Xây dựng", "Sở Giao thông vận tải", "Sở Thông tin và Truyền thông",
     ]
     ict = departments[3]
-    assert ict["rank"] == 4
-    assert ict["total"] == Decimal("410.5")
-    assert (ict["group_it_application"], ict["group_online_services"]) == (90, 60)
+    assert ict.rank == 4
+    assert ict.total == Decimal("410.5")
+    assert (ict.groups["it_application"], ict.groups["online_services"]) == (90, 60)
 
 
 def test_labour_and_culture_are_last_despite_very_high_it_application(departments):
-    last_two = {row["agency__name"]: row for row in departments[-2:]}
+    last_two = {row.name: row for row in departments[-2:]}
     assert set(last_two) == {"Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch"}
-    assert last_two["Sở Lao động - Thương binh và Xã hội"]["group_it_application"] == 94
-    assert last_two["Sở Văn hóa, Thể thao và Du lịch"]["group_it_application"] == 87
+    assert last_two["Sở Lao động - Thương binh và Xã hội"].groups["it_application"] == 94
+    assert last_two["Sở Văn hóa, Thể thao và Du lịch"].groups["it_application"] == 87
     for row in last_two.values():
-        assert 45 <= row["group_infrastructure"] + row["group_human_resources"] <= 50
-    assert {row["rank"] for row in last_two.values()} == {len(departments) - 1, len(departments)}
+        assert 45 <= row.groups["infrastructure"] + row.groups["human_resources"] <= 50
+    assert {row.rank for row in last_two.values()} == {len(departments) - 1, len(departments)}
 
 
 def test_districts_in_the_articles_order_led_by_van_lam_with_119_34(districts):
-    assert [row["agency__short_name"] for row in districts] == [
+    assert [row.short_name for row in districts] == [
         "Văn Lâm", "Mỹ Hào", "Khoái Châu", "Văn Giang", "TP Hưng Yên",
         "Yên Mỹ", "Tiên Lữ", "Kim Động", "Ân Thi", "Phù Cừ",
     ]
-    assert [row["rank"] for row in districts] == list(range(1, 11))
-    assert districts[0]["total"] == Decimal("119.34")
+    assert [row.rank for row in districts] == list(range(1, 11))
+    assert districts[0].total == Decimal("119.34")
 
 
 def test_2018_is_ranked_too_so_that_rank_changes_have_something_to_show(demo):

@@ -1,22 +1,23 @@
-"""The query behind every total and rank, Score.objects.ranking(), and the percent build_rankings adds."""
+"""The query behind every total and rank, Score.objects.ranking(), and the rankings build_rankings makes of it."""
 
 from decimal import Decimal
 
 import pytest
 
 from rankings.models import Score
-from rankings.selectors import PublishedYears, block_ranking
+from rankings.selectors import PublishedYears, build_rankings
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def ranking(**filters):
-    return list(Score.objects.filter(**filters).ranking(["infrastructure", "policy"]))
-
-
-def block(year, agency_group):
-    return block_ranking(published=PublishedYears(), year=year, agency_group=agency_group)
+def rankings(years, agency_groups):
+    """{(year, block name): [(rank, agency name, total, percent), ...]} as the pages read them."""
+    built = build_rankings(years=years, published=PublishedYears(), agency_groups=agency_groups)
+    return {
+        (r.year.year, r.agency_group.name): [(s.rank, s.name, s.total, s.percent) for s in r.standings]
+        for r in built.values()
+    }
 
 
 @pytest.fixture
@@ -41,23 +42,18 @@ def test_ties_share_a_rank_and_skip_the_next_listed_in_vietnamese_order(province
         factories.score(agency, infra, values[0])
         factories.score(agency, policy, values[1])
 
-    rows = ranking(criterion__year__year=2019)
-
-    assert [(row["rank"], row["agency__name"], row["total"]) for row in rows] == [
-        (1, "Yên Mỹ", 40),
-        (2, "Ân Thi", 35),
-        (2, "Bình Giang", 35),
-        (4, "Đông", 6),
+    assert rankings([y2019], [departments])[2019, "Sở"] == [
+        (1, "Yên Mỹ", 40, 80),
+        (2, "Ân Thi", 35, 70),
+        (2, "Bình Giang", 35, 70),
+        (4, "Đông", 6, 12),
     ]
-    first = rows[0]
-    assert (first["group_infrastructure"], first["group_policy"]) == (30, 10)
-    departments_2019 = block(y2019, departments)
-    assert departments_2019.max_total == 50
-    assert [s.percent for s in departments_2019.standings] == [80, 70, 70, 12]
+    first = Score.objects.filter(criterion__year=y2019).ranking(["infrastructure", "policy"])[0]
+    assert (first["rank"], first["total"], first["group_infrastructure"], first["group_policy"]) == (1, 40, 30, 10)
 
 
 def test_each_block_and_each_year_is_ranked_separately(province):
-    departments, districts, _y2018, y2019, criteria = province
+    departments, districts, y2018, y2019, criteria = province
     finance, district = factories.agency(departments, name="Tài chính"), factories.agency(districts, name="Văn Lâm")
     builder = factories.agency(departments, name="Xây dựng")
     factories.score(finance, criteria[2019, "dept"][0], 20)
@@ -66,26 +62,21 @@ def test_each_block_and_each_year_is_ranked_separately(province):
     factories.score(finance, criteria[2018, "dept"][0], 29)
     factories.score(builder, criteria[2018, "dept"][0], 1)
 
-    rows = {(r["criterion__year__year"], r["agency__name"]): r for r in ranking()}
+    built = rankings([y2018, y2019], [departments, districts])
 
-    assert rows[2019, "Xây dựng"]["rank"] == 1 and rows[2019, "Tài chính"]["rank"] == 2
-    assert rows[2018, "Tài chính"]["rank"] == 1 and rows[2018, "Xây dựng"]["rank"] == 2
-    assert rows[2019, "Văn Lâm"]["rank"] == 1
-    assert rows[2019, "Văn Lâm"]["total"] == Decimal("11.34")
-    districts_2019 = block(y2019, districts)
-    assert districts_2019.max_total == 15
-    assert [s.percent for s in districts_2019.standings] == [Decimal("75.6")]
+    assert built[2019, "Sở"] == [(1, "Xây dựng", 25, 50), (2, "Tài chính", 20, 40)]
+    assert built[2018, "Sở"] == [(1, "Tài chính", 29, 58), (2, "Xây dựng", 1, 2)]
+    assert built[2019, "Huyện"] == [(1, "Văn Lâm", Decimal("11.34"), Decimal("75.6"))]
+    assert built[2018, "Huyện"] == []
 
 
 def test_an_agency_without_scores_in_a_year_is_not_ranked_and_takes_no_rank(province):
-    departments, _districts, _y2018, _y2019, criteria = province
+    departments, _districts, _y2018, y2019, criteria = province
     factories.agency(departments, name="Chưa chấm")
     scored = factories.agency(departments, name="Đã chấm")
     factories.score(scored, criteria[2019, "dept"][0], 0)
 
-    rows = ranking(criterion__year__year=2019)
-
-    assert [(row["agency__name"], row["rank"], row["total"]) for row in rows] == [("Đã chấm", 1, 0)]
+    assert rankings([y2019], [departments])[2019, "Sở"] == [(1, "Đã chấm", 0, 0)]
 
 
 def test_the_maximum_counts_sub_criteria_and_not_their_parent(province):
@@ -93,12 +84,21 @@ def test_the_maximum_counts_sub_criteria_and_not_their_parent(province):
     parent = factories.criterion(y2019, departments, "2.1", 10, criteria_group="it_application")
     child = factories.criterion(y2019, departments, "2.1.1", 10, criteria_group="it_application", parent=parent)
     agency = factories.agency(departments)
-    factories.score(agency, child, "7.25")
+    factories.score(agency, child, "6")
 
-    [row] = ranking(criterion__year__year=2019)
+    [(_rank, _name, total, percent)] = rankings([y2019], [departments])[2019, "Sở"]
 
-    assert row["total"] == Decimal("7.25")
-    assert block(y2019, departments).max_total == 60  # 30 + 20 + 10, the parent's 10 not counted twice
+    assert (total, percent) == (6, 10)  # of 30 + 20 + 10: the parent's 10 is not counted twice
+
+
+def test_a_percent_is_rounded_to_the_cent_halves_up():
+    departments, year = factories.agency_group(name="Sở"), factories.evaluation_year(2019)
+    criterion = factories.criterion(year, departments, "1.1", 8)
+    factories.score(factories.agency(departments), criterion, "0.01")  # 0.125 %
+
+    [(_rank, _name, _total, percent)] = rankings([year], [departments])[2019, "Sở"]
+
+    assert percent == Decimal("0.13")
 
 
 def test_decimal_totals_that_are_equal_tie_on_every_database(province):
@@ -110,4 +110,4 @@ def test_decimal_totals_that_are_equal_tie_on_every_database(province):
     factories.score(one, extra, "0.2")
     factories.score(two, criteria[2019, "dept"][0], "0.3")
 
-    assert [row["rank"] for row in ranking(criterion__year__year=2019)] == [1, 1]
+    assert [row["rank"] for row in Score.objects.filter(criterion__year=y2019).ranking()] == [1, 1]
