@@ -110,7 +110,7 @@ def _agency_year(agency, block, standing):
     by_share = sorted(block.group_maxima, key=lambda g: share[g.code], reverse=True)
     criteria = list(
         Criterion.objects.filter(year=block.year, agency_group=agency.group_id)
-        .select_related("criteria_group", "parent")
+        .select_related("criteria_group")
         .order_by("criteria_group__order", "order", "code")
     )
     scores = dict(Score.objects.filter(agency=agency, criterion__year=block.year).values_list("criterion", "value"))

@@ -1,0 +1,80 @@
+"""The server-drawn SVG charts: well-formed, to scale, with the names they are given escaped."""
+
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+
+from rankings import charts
+from rankings.selectors import PublishedYears, build_rankings
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE_NAME = 'Sở <b>"A" & B</b>'
+
+
+@pytest.fixture
+def ranked_block():
+    """A block of three agencies in 2018 and 2019; the hostile one has no result in 2018."""
+    block = factories.agency_group(name="Sở")
+    years = [factories.evaluation_year(2018), factories.evaluation_year(2019)]
+    agencies = [factories.agency(block, name=name) for name in ("Tài chính", "Xây dựng", HOSTILE_NAME)]
+    for year in years:
+        infrastructure = factories.criterion(year, block, "1.1", 60)
+        policy = factories.criterion(year, block, "5.1", 40, criteria_group="policy")
+        for agency, (first, second) in zip(agencies, [(60, 30), (45, 15), (30, 0)], strict=True):
+            if agency.name == HOSTILE_NAME and year.year == 2018:
+                continue
+            factories.score(agency, infrastructure, first)
+            factories.score(agency, policy, second)
+    rankings = build_rankings(years=years, published=PublishedYears(), agency_groups=[block])
+    return [rankings[year.pk, block.pk] for year in years]
+
+
+def test_the_bar_chart_draws_each_total_to_the_scale_of_the_maximum(ranked_block):
+    _ranking_2018, ranking = ranked_block
+
+    svg = ET.fromstring(charts.totals_bar(ranking, ranking.standings))
+
+    bars = [float(rect.get("width")) for rect in svg.iter(f"{SVG}rect")]
+    assert len(bars) == 3
+    assert [round(width / bars[0], 2) for width in bars] == [1, 0.67, 0.33]  # 90, 60 and 30 points
+    labels = [text.text for text in svg.iter(f"{SVG}text")]
+    assert HOSTILE_NAME in labels and "90" in labels
+
+
+def test_the_line_chart_leaves_a_gap_for_a_year_without_a_result(ranked_block):
+    ranking_2018, ranking_2019 = ranked_block
+    hostile = ranking_2019.standings[-1]
+    history = [(ranking_2018.year, None), (ranking_2019.year, hostile), (ranking_2019.year, hostile)]
+
+    svg = ET.fromstring(charts.history_line(history))
+
+    assert len(list(svg.iter(f"{SVG}circle"))) == 2
+    assert len(list(svg.iter(f"{SVG}polyline"))) == 1  # joins the two results, nothing before the gap
+    assert "30 %" in [text.text for text in svg.iter(f"{SVG}text")]
+
+
+def test_the_radar_has_one_outline_per_series_reaching_the_outer_ring_at_the_maximum(ranked_block):
+    _ranking_2018, ranking = ranked_block
+    leader, last = ranking.standings[0], ranking.standings[-1]
+
+    svg = ET.fromstring(charts.group_radar(ranking.group_maxima, [
+        (leader.display_name, leader.groups), (last.display_name, last.groups)]))
+
+    polygons = list(svg.iter(f"{SVG}polygon"))
+    grid, series = polygons[:4], polygons[4:]
+    assert len(series) == 2
+    # The leader has the whole infrastructure maximum: its first corner is the outer ring's first corner.
+    assert series[0].get("points").split()[0] == grid[-1].get("points").split()[0]
+    assert HOSTILE_NAME in [text.text for text in svg.iter(f"{SVG}text")]
+    assert leader.groups == {"infrastructure": Decimal(60), "policy": Decimal(30)}
+
+
+def test_an_agency_name_is_escaped_in_the_ranking_table_and_chart(client, ranked_block):
+    _ranking_2018, ranking = ranked_block
+    page = client.get(f"/rankings/2019/{ranking.agency_group.slug}/").content.decode()
+
+    assert "<b>" not in page
+    assert page.count("Sở &lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;") == 2  # the table's link and the chart's label
