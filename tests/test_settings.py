@@ -4,6 +4,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 LOAD_PRODUCTION_SETTINGS = "import django; django.setup(); print('started')"
 
@@ -40,3 +41,12 @@ def test_production_starts_with_both():
 def test_the_health_check_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+                    reason="PostgreSQL's JIT compiler")
+def test_postgresql_sessions_run_without_the_jit_compiler():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

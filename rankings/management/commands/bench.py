@@ -25,12 +25,13 @@ from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from rankings import synthetic
 from rankings.importing import apply_import
 from rankings.models import Score
-from rankings.selectors import PublishedYears, block_ranking
+from rankings.selectors import PublishedYears, block_ranking, cents
 
 IMPORT_AGENCIES, IMPORT_CRITERIA = synthetic.IMPORT_AGENCIES, synthetic.IMPORT_CRITERIA
 
 # What a ranking shows, written by hand as one statement: each agency's name, total, criteria-group sums,
-# percent of the block's maximum and rank, per year, for one block. The ranking page shows one year, the
+# percent of the block's maximum, rank, and places gained since the year before among those asked for, per
+# year, for one block. The ranking page shows a year and its change since the previous published year, the
 # agency page every published year of its block. Runs on PostgreSQL and SQLite alike.
 RANKING_SQL = """
     WITH maximum AS (
@@ -44,11 +45,15 @@ RANKING_SQL = """
         FROM rankings_score s JOIN criteria_criterion c ON c.id = s.criterion_id
         WHERE c.year_id IN ({years}) AND c.agency_group_id = {block} AND s.value IS NOT NULL
         GROUP BY c.year_id, s.agency_id
+    ), ranked AS (
+        SELECT t.*, ROUND(t.total * 100 / m.points, 2) AS percent,
+               RANK() OVER (PARTITION BY t.year_id ORDER BY t.total DESC) AS rank
+        FROM totals t JOIN maximum m ON m.year_id = t.year_id
     )
-    SELECT a.name, a.short_name, a.slug, t.*, ROUND(t.total * 100 / m.points, 2) AS percent,
-           RANK() OVER (PARTITION BY t.year_id ORDER BY t.total DESC) AS rank
-    FROM totals t JOIN agencies_agency a ON a.id = t.agency_id JOIN maximum m ON m.year_id = t.year_id
-    ORDER BY t.year_id, rank, a.sort_key
+    SELECT a.name, a.short_name, a.slug, y.year, r.*,
+           LAG(r.rank) OVER (PARTITION BY r.agency_id ORDER BY y.year) - r.rank AS rank_change
+    FROM ranked r JOIN agencies_agency a ON a.id = r.agency_id JOIN criteria_evaluationyear y ON y.id = r.year_id
+    ORDER BY y.year DESC, r.rank, a.sort_key
 """
 
 
@@ -130,14 +135,15 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute(statement)
                 rows = cursor.fetchall()
-            return [dict(zip([column.name for column in cursor.description], row, strict=True)) for row in rows]
+            return [dict(zip([column[0] for column in cursor.description], row, strict=True)) for row in rows]
 
-        statement = ranking_sql([year.pk], group.pk)
         published = PublishedYears()
-        standings = block_ranking(published=published, year=published.get(year.year), agency_group=group).standings
+        ranking = block_ranking(published=published, year=published.get(year.year), agency_group=group)
+        statement = ranking_sql([year.pk] + ([ranking.previous_year.pk] if ranking.previous_year else []), group.pk)
         # The statement and the page's selector must agree, or the ratio compares different work.
-        assert [(r["slug"], r["total"], r["percent"], r["rank"]) for r in sql(statement)] == [
-            (s.slug, s.total, s.percent, s.rank) for s in standings]
+        assert [(r["slug"], cents(r["total"]), cents(r["percent"]), r["rank"], r["rank_change"])
+                for r in sql(statement) if r["year"] == year.year] == [
+            (s.slug, s.total, s.percent, s.rank, s.rank_change) for s in ranking.standings]
         page = median_seconds(lambda: client.get(ranking_url), reps, before=cache.clear)
         raw = median_seconds(lambda: sql(statement), reps)
         figures.update(ranking_page_ms=round(page * 1000, 1), ranking_sql_ms=round(raw * 1000, 2),
