@@ -14,9 +14,8 @@ from django.http import Http404
 from agencies.models import Agency, AgencyGroup
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 
+from .formatting import CENT
 from .models import Band, Score
-
-CENT = Decimal("0.01")
 
 
 def cents(value):
@@ -155,15 +154,17 @@ def build_rankings(*, years, published, agency_groups):
     ):
         maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
 
-    agencies = {
-        agency["id"]: agency
-        for agency in Agency.objects.filter(group_id__in=group_ids).values(
-            "id", "name", "short_name", "slug", "sort_key", "search_text")
-    }
+    # A block's ranking is made of the scores on its criteria: an agency that has since moved to another
+    # block keeps its place in the years it was scored in this one.
     rows = defaultdict(list)
     scores = Score.objects.filter(criterion__year_id__in=year_ids, criterion__agency_group_id__in=group_ids)
     for row in scores.ranking([g.code for g in criteria_groups]):
         rows[row["criterion__year_id"], row["criterion__agency_group_id"]].append(row)
+    agencies = {
+        agency["id"]: agency
+        for agency in Agency.objects.filter(pk__in={row["agency_id"] for block in rows.values() for row in block})
+        .values("id", "name", "short_name", "slug", "sort_key", "search_text")
+    }
     for block_rows in rows.values():  # tied agencies in Vietnamese alphabetical order
         block_rows.sort(key=lambda row: (row["rank"], agencies[row["agency_id"]]["sort_key"]))
 

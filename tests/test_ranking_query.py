@@ -111,3 +111,14 @@ def test_decimal_totals_that_are_equal_tie_on_every_database(province):
     factories.score(two, criteria[2019, "dept"][0], "0.3")
 
     assert [row["rank"] for row in Score.objects.filter(criterion__year=y2019).ranking()] == [1, 1]
+
+
+def test_an_agency_moved_to_another_block_keeps_its_place_where_it_was_scored(province):
+    departments, districts, y2018, _y2019, criteria = province
+    moved = factories.agency(departments, name="Sở Ngoại vụ")
+    factories.score(moved, criteria[2018, "dept"][0], 12)
+    moved.group = districts
+    moved.save()
+
+    assert rankings([y2018], [departments]) == {(2018, "Sở"): [(1, "Sở Ngoại vụ", 12, 24)]}
+    assert rankings([y2018], [districts]) == {(2018, "Huyện"): []}
