@@ -18,7 +18,7 @@ LABEL_CHAR_WIDTH = 7.2  # average width of a 13 px character, to leave room for 
 
 def _svg(width, height, body):
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {width} {height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
         f'width="{width}" height="{height:.0f}">{"".join(body)}</svg>'
     )
 
