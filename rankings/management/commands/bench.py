@@ -134,15 +134,16 @@ class Command(BaseCommand):
         def sql(statement):
             with connection.cursor() as cursor:
                 cursor.execute(statement)
-                rows = cursor.fetchall()
-            return [dict(zip([column[0] for column in cursor.description], row, strict=True)) for row in rows]
+                return [column[0] for column in cursor.description], cursor.fetchall()
 
         published = PublishedYears()
         ranking = block_ranking(published=published, year=published.get(year.year), agency_group=group)
         statement = ranking_sql([year.pk] + ([ranking.previous_year.pk] if ranking.previous_year else []), group.pk)
         # The statement and the page's selector must agree, or the ratio compares different work.
+        columns, rows = sql(statement)
+        rows = [dict(zip(columns, row, strict=True)) for row in rows]
         assert [(r["slug"], cents(r["total"]), cents(r["percent"]), r["rank"], r["rank_change"])
-                for r in sql(statement) if r["year"] == year.year] == [
+                for r in rows if r["year"] == year.year] == [
             (s.slug, s.total, s.percent, s.rank, s.rank_change) for s in ranking.standings]
         page = median_seconds(lambda: client.get(ranking_url), reps, before=cache.clear)
         raw = median_seconds(lambda: sql(statement), reps)
