@@ -53,6 +53,13 @@ def test_the_ranking_shows_totals_with_a_decimal_comma_percent_band_and_block_av
     assert "/150" in page and "Hạ tầng" in page and "/20" in page
 
 
+def test_the_ranking_table_is_named_by_its_caption(client, demo):
+    page = text(client.get("/rankings/2019/ubnd-huyen/"))
+    assert 'aria-labelledby="ranking-caption"' in page
+    caption = re.search(r'<caption id="ranking-caption">([^<]*)</caption>', page).group(1)
+    assert "2019" in caption and "UBND cấp huyện" in caption
+
+
 def test_rank_change_since_the_previous_published_year(client, demo):
     page = text(client.get("/rankings/2019/so-ban-nganh/"))
     finance_row = page.split(">Tài chính</a>", 1)[1].split("</tr>", 1)[0]
