@@ -158,7 +158,7 @@ def build_rankings(*, years, published, agency_groups):
     # block keeps its place in the years it was scored in this one.
     rows = defaultdict(list)
     scores = Score.objects.filter(criterion__year_id__in=year_ids, criterion__agency_group_id__in=group_ids)
-    for row in scores.ranking([g.code for g in criteria_groups]):
+    for row in scores.ranking(criteria_groups):
         rows[row["criterion__year_id"], row["criterion__agency_group_id"]].append(row)
     agencies = {
         agency["id"]: agency

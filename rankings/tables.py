@@ -80,6 +80,7 @@ class RankingTable(tables.Table):
         # One reverse() for every row, the slug put in after: reversing costs more than the rest of a row.
         self.agency_url = reverse("rankings:agency", args=[SLUG]) + f"?year={ranking.year.year}"
         self.change_html = {}  # each rank change's HTML, translated once
+        self.band_html = {}  # each band's badge, named once: a band's name is looked up in the active language
         self.cells = {  # each column's cell, as HTML, from a standing
             "rank": lambda standing: str(standing.rank),
             "agency": self.agency_link,
@@ -102,7 +103,11 @@ class RankingTable(tables.Table):
         if standing.band is None:
             return percent
         band = standing.band
-        return f'{percent} <span class="band band-{band.min_percent.to_integral_value()}">{escape(band)}</span>'
+        if band.pk not in self.band_html:
+            self.band_html[band.pk] = (
+                f'<span class="band band-{band.min_percent.to_integral_value()}">{escape(band)}</span>'
+            )
+        return f"{percent} {self.band_html[band.pk]}"
 
     def group_points(self, code, standing):
         return self.points(standing.groups[code])

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from criteria.models import CriteriaGroup
 from rankings.models import Score
 from rankings.selectors import PublishedYears, build_rankings
 from tests import factories
@@ -48,7 +49,8 @@ def test_ties_share_a_rank_and_skip_the_next_listed_in_vietnamese_order(province
         (2, "Bình Giang", 35, 70),
         (4, "Đông", 6, 12),
     ]
-    first = Score.objects.filter(criterion__year=y2019).ranking(["infrastructure", "policy"])[0]
+    first = Score.objects.filter(criterion__year=y2019).ranking(
+        CriteriaGroup.objects.filter(code__in=["infrastructure", "policy"]))[0]
     assert (first["rank"], first["total"], first["group_infrastructure"], first["group_policy"]) == (1, 40, 30, 10)
 
 
