@@ -1,4 +1,4 @@
-from functools import partial
+from functools import cache, partial
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -23,6 +23,10 @@ def rank_change_html(change):
         return format_html(CHANGE_HTML, "up", label, "▲", change, label)
     label = ngettext("down %(n)d place", "down %(n)d places", -change) % {"n": -change}
     return format_html(CHANGE_HTML, "down", label, "▼", -change, label)
+
+
+def band_html(band):
+    return f'<span class="band band-{band.min_percent.to_integral_value()}">{escape(band)}</span>'
 
 
 class RankingTable(tables.Table):
@@ -79,12 +83,13 @@ class RankingTable(tables.Table):
         self.points = points_formatter()
         # One reverse() for every row, the slug put in after: reversing costs more than the rest of a row.
         self.agency_url = reverse("rankings:agency", args=[SLUG]) + f"?year={ranking.year.year}"
-        self.change_html = {}  # each rank change's HTML, translated once
-        self.band_html = {}  # each band's badge, named once: a band's name is looked up in the active language
+        # Each rank change and each band written once per table: both look words up in the active language.
+        self.rank_change_html = cache(rank_change_html)
+        self.band_html = cache(band_html)
         self.cells = {  # each column's cell, as HTML, from a standing
             "rank": lambda standing: str(standing.rank),
             "agency": self.agency_link,
-            "rank_change": self.rank_change_cell,
+            "rank_change": lambda standing: self.rank_change_html(standing.rank_change),
             "total": lambda standing: self.points(standing.total),
             "percent": self.percent_html,
             **{f"group_{g.code}": partial(self.group_points, g.code) for g in ranking.group_maxima},
@@ -93,21 +98,11 @@ class RankingTable(tables.Table):
     def agency_link(self, standing):
         return f'<a href="{self.agency_url.replace(SLUG, standing.slug)}">{escape(standing.display_name)}</a>'
 
-    def rank_change_cell(self, standing):
-        if standing.rank_change not in self.change_html:
-            self.change_html[standing.rank_change] = rank_change_html(standing.rank_change)
-        return self.change_html[standing.rank_change]
-
     def percent_html(self, standing):
         percent = f"{self.points(standing.percent)}&nbsp;%"
         if standing.band is None:
             return percent
-        band = standing.band
-        if band.pk not in self.band_html:
-            self.band_html[band.pk] = (
-                f'<span class="band band-{band.min_percent.to_integral_value()}">{escape(band)}</span>'
-            )
-        return f"{percent} {self.band_html[band.pk]}"
+        return f"{percent} {self.band_html(standing.band)}"
 
     def group_points(self, code, standing):
         return self.points(standing.groups[code])
