@@ -50,7 +50,8 @@ def ranking(request, year, group_slug):
     ranking = block_ranking(published=published, year=published.get(year),
                             agency_group=_agency_group(agency_groups, group_slug))
     query = request.GET.get("q", "").strip()
-    standings = [s for s in ranking.standings if fold(query) in s.search_text] if query else ranking.standings
+    folded = fold(query)
+    standings = [s for s in ranking.standings if folded in s.search_text] if query else ranking.standings
     table = RankingTable(ranking, standings)
     RequestConfig(request, paginate=False).configure(table)
     return render(request, "rankings/ranking.html", {
