@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+from common.history_admin import ReadOnlyHistoryAdmin
 
 from .models import CriteriaGroup, Criterion, EvaluationYear
 from .services import change_year_status, copy_criteria
@@ -21,24 +21,49 @@ class UnpublishForm(forms.Form):
                              help_text=_("Kept in the year's history and shown on the method page."))
 
 
+class FrozenYearAdmin(ReadOnlyHistoryAdmin):
+    """What belongs to a published year is frozen: no change, no delete, one by one or in bulk."""
+
+    def year_of(self, obj):
+        raise NotImplementedError
+
+    def is_frozen(self, obj):
+        return obj is not None and self.year_of(obj).is_published
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.is_frozen(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.is_frozen(obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk delete action asks for no object's permission: a frozen object listed as protected stops it.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        frozen = [_("%(object)s (the year %(year)s is published)") % {"object": obj, "year": self.year_of(obj)}
+                  for obj in objs if self.is_frozen(obj)]
+        return deleted, counts, perms_needed, [*protected, *frozen]
+
+
 @admin.register(EvaluationYear)
-class EvaluationYearAdmin(SimpleHistoryAdmin):
+class EvaluationYearAdmin(FrozenYearAdmin):
     list_display = ["year", "status", "published_on"]
     list_filter = ["status"]
     search_fields = ["year", "note"]
     ordering = ["-year"]
     actions = ["copy_criteria_action", "open_self_assessment", "start_appraisal", "publish", "unpublish"]
+    # The status moves only through the actions, which check who may publish and ask a reason to go back.
+    readonly_fields = ["status", "published_on"]
 
-    def has_change_permission(self, request, obj=None):
-        # A published year is frozen; the status actions are the way out.
-        return super().has_change_permission(request, obj) and not (obj and obj.is_published)
+    def year_of(self, obj):
+        return obj
 
     def _move(self, request, queryset, status, reason=""):
         for year in queryset:
             try:
-                change_year_status(year=year, status=status, reason=reason)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                change_year_status(year=year, status=status, reason=reason, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(error.messages) if isinstance(error, ValidationError) else _("Not allowed.")
+                self.message_user(request, text, messages.ERROR)
             else:
                 self.message_user(request, _("%(year)s: %(status)s.") % {"year": year, "status": Status(status).label},
                                   messages.SUCCESS)
@@ -82,7 +107,8 @@ class EvaluationYearAdmin(SimpleHistoryAdmin):
         form = CopyCriteriaForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             try:
-                target, count = copy_criteria(source=source, target_year=form.cleaned_data["target_year"])
+                target, count = copy_criteria(source=source, target_year=form.cleaned_data["target_year"],
+                                              user=request.user)
             except ValidationError as error:
                 form.add_error("target_year", error)
             else:
@@ -119,7 +145,7 @@ class CriteriaGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(FrozenYearAdmin):
     list_display = ["code", "name", "max_points", "criteria_group", "agency_group", "year", "parent"]
     list_filter = ["year", "agency_group", "criteria_group"]
     list_select_related = ["criteria_group", "agency_group", "year", "parent"]
@@ -127,8 +153,5 @@ class CriterionAdmin(SimpleHistoryAdmin):
     ordering = ["-year__year", "agency_group__order", "order", "code"]
     autocomplete_fields = ["parent"]
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.year.is_published)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.year.is_published)
+    def year_of(self, obj):
+        return obj.year

@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,13 +9,17 @@ from .models import Criterion, EvaluationYear
 
 
 @transaction.atomic
-def copy_criteria(*, source: EvaluationYear, target_year: int) -> tuple[EvaluationYear, int]:
+def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[EvaluationYear, int]:
     """Copy every criterion of `source` (all blocks, with sub-criteria) to `target_year`.
+
+    Needs the rights to add years and criteria; `user` None is the command line.
 
     The target year is created as a draft when it does not exist. A target that already has
     criteria is refused, so that a copy never mixes with criteria someone has already edited.
     Returns the target year and the number of criteria copied.
     """
+    if user is not None and not user.has_perms(["criteria.add_evaluationyear", "criteria.add_criterion"]):
+        raise PermissionDenied(f"{user} may not copy criteria.")
     if target_year == source.year:
         raise ValidationError(_("Choose a different year to copy the criteria to."))
     target, _created = EvaluationYear.objects.get_or_create(year=target_year)
@@ -55,15 +59,20 @@ STATUS_ORDER = list(EvaluationYear.Status.values)
 
 
 @transaction.atomic
-def change_year_status(*, year: EvaluationYear, status: str, reason: str = "") -> EvaluationYear:
+def change_year_status(*, year: EvaluationYear, status: str, user, reason: str = "") -> EvaluationYear:
     """Move a year along draft -> self-assessment -> appraisal -> published.
 
     Going forward needs no reason; going back (unpublishing above all) needs one, and the reason is kept
-    in the year's history. Publishing sets the publication date to today.
+    in the year's history. Publishing sets the publication date to today. Publishing and unpublishing need
+    the publish permission, any other move the right to change years; `user` None is the command line.
     """
     year = EvaluationYear.objects.select_for_update().get(pk=year.pk)
     if status == year.status:
         return year
+    publishing = EvaluationYear.Status.PUBLISHED in (status, year.status)
+    needed = "criteria.publish_evaluationyear" if publishing else "criteria.change_evaluationyear"
+    if user is not None and not user.has_perm(needed):
+        raise PermissionDenied(f"{user} may not move {year} from {year.status} to {status}.")
     backwards = STATUS_ORDER.index(status) < STATUS_ORDER.index(year.status)
     if backwards and not reason.strip():
         raise ValidationError(_("Give a reason for taking the year %(year)s back to “%(status)s”.")
@@ -72,5 +81,6 @@ def change_year_status(*, year: EvaluationYear, status: str, reason: str = "") -
     if status == EvaluationYear.Status.PUBLISHED:
         year.published_on = timezone.localdate()
     year._change_reason = reason.strip() or None  # django-simple-history keeps it with the change
+    year._history_user = user
     year.save()
     return year

@@ -11,19 +11,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency, AgencyGroup
+from common.history_admin import ReadOnlyHistoryAdmin
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 
 from . import score_export
 from .exports import CONTENT_TYPES
 from .files import private_storage
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm, ScoreExportForm, ScoreImportForm
-from .importing import PENDING_FOLDER, apply_import
+from .importing import PENDING_FOLDER, apply_import, expire_import_previews
 from .models import Band, ImportLog, Score
 from .problems import SheetError
-from .roles import is_ict_staff, reporter_agency_id
+from .roles import may_read_scores_of, reaches_scores, reporter_agency_id, sees_every_agency, visible_scores
 from .services import SCORE_FIELDS, editable_fields, save_agency_scores, scores_version
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
@@ -39,9 +39,12 @@ class BandAdmin(admin.ModelAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(SimpleHistoryAdmin):
-    """Scores. Reporters see only their agency's; only ICT staff change a single score here, everybody else
-    works on the entry screen, which knows what each role may edit when."""
+class ScoreAdmin(ReadOnlyHistoryAdmin):
+    """Scores, read only: reporters see only their agency's, ICT staff and appraisers every agency's.
+
+    Every score is written on the entry screen or by an import, both through rankings.services, which know
+    what each role may edit in each stage of the year; the stock add, change and delete views write nothing.
+    """
 
     list_display = ["agency", "criterion_code", "criterion_year", "self_assessed", "value", "evidence"]
     list_filter = ["criterion__year", "agency__group", "criterion__criteria_group"]
@@ -53,18 +56,19 @@ class ScoreAdmin(SimpleHistoryAdmin):
     readonly_fields = ["evidence"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        agency_id = reporter_agency_id(request.user)
-        return queryset.filter(agency_id=agency_id) if agency_id is not None else queryset
+        return visible_scores(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and reaches_scores(request.user)
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None:
-            return allowed  # the change list, and the entry screen's own checks
-        return allowed and is_ict_staff(request.user) and not obj.criterion.year.is_published
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+        return False
 
     @admin.display(description=gettext_lazy("evidence"))
     def evidence(self, score):
@@ -116,8 +120,7 @@ class ScoreAdmin(SimpleHistoryAdmin):
 
     def entry_view(self, request, agency_id, year):
         """Every scored criterion of the agency's block and year on one screen, saved all or nothing."""
-        own = reporter_agency_id(request.user)
-        if not self.has_view_permission(request) or own not in (None, agency_id):
+        if not self.has_view_permission(request) or not may_read_scores_of(request.user, agency_id):
             raise PermissionDenied
         agency = get_object_or_404(Agency.objects.select_related("group"), pk=agency_id)
         year = get_object_or_404(EvaluationYear, year=year)
@@ -148,11 +151,13 @@ class ScoreAdmin(SimpleHistoryAdmin):
         if form.is_bound and not form.is_valid():
             form.add_error(None, _("Nothing was saved. Correct the scores marked below."))
 
+        # The rank is derived from every agency's scores: before publication, only those who read them all see it.
         standing = next(
             (row for row in Score.objects.filter(criterion__year=year, agency__group=agency.group_id).ranking()
              if row["agency_id"] == agency.pk),
             None,
-        )
+        ) if year.is_published or sees_every_agency(request.user) else None
+        appraised = [score.value for score in stored.values() if score.value is not None]
         parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
         sections = []
         for criteria_group in CriteriaGroup.objects.all():
@@ -171,6 +176,7 @@ class ScoreAdmin(SimpleHistoryAdmin):
             "editable": editable,
             "sections": sections,
             "standing": standing,
+            "own_total": sum(appraised) if appraised else None,
             "max_total": sum(c.max_points for c in criteria),
             "other_years": EvaluationYear.objects.filter(criteria__agency_group=agency.group_id).distinct(),
         }
@@ -178,8 +184,10 @@ class ScoreAdmin(SimpleHistoryAdmin):
 
     def evidence_view(self, request, pk):
         """An evidence file, to ICT staff, appraisers and the agency's own reporters only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         score = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_view_permission(request, score) or not score.evidence_file:
+        if not score.evidence_file:
             raise Http404
         return FileResponse(score.evidence_file.open("rb"), as_attachment=True,
                             filename=PurePath(score.evidence_file.name).name)
@@ -199,11 +207,12 @@ class ScoreAdmin(SimpleHistoryAdmin):
             content = upload.read()
             try:
                 outcome = apply_import(content=content, filename=upload.name, year=year, agency_group=agency_group,
-                                       dry_run=True)
+                                       user=request.user, dry_run=True)
             except SheetError as error:
                 problems = [(p.row, p.column, p.reason(), p.reason_in("en")) for p in error.problems]
             else:
                 self._discard_pending(request)
+                expire_import_previews()
                 pending = private_storage().save(
                     f"{PENDING_FOLDER}/{uuid.uuid4().hex}{PurePath(upload.name).suffix}", ContentFile(content)
                 )
@@ -248,7 +257,7 @@ class ScoreAdmin(SimpleHistoryAdmin):
         return redirect("admin:rankings_importlog_change", outcome.log.pk)
 
     def import_cancel_view(self, request):
-        if request.method != "POST":
+        if request.method != "POST" or not request.user.has_perm("rankings.import_scores"):
             raise PermissionDenied
         self._discard_pending(request)
         self.message_user(request, _("Import cancelled; nothing was changed."), messages.INFO)
@@ -262,7 +271,7 @@ class ScoreAdmin(SimpleHistoryAdmin):
 
     def export_view(self, request):
         # A whole block's scores: not for agency reporters, who see only their own agency.
-        if not self.has_view_permission(request) or reporter_agency_id(request.user) is not None:
+        if not self.has_view_permission(request) or not sees_every_agency(request.user):
             raise PermissionDenied
         form = ScoreExportForm(request.GET if "year" in request.GET else None)
         if form.is_valid():

@@ -17,8 +17,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 import tablib
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from openpyxl.utils import get_column_letter
@@ -29,6 +32,7 @@ from agencies.vietnamese import fold
 from criteria.models import Criterion, EvaluationYear
 
 from .cache import invalidate_public_pages
+from .files import private_storage
 from .models import ImportLog, Score, score_value_error
 from .problems import Problem, SheetError
 from .selectors import PublishedYears, build_rankings
@@ -400,8 +404,13 @@ class ScoreResource(resources.ModelResource):
             self.update_instances.clear()
 
 
-def apply_import(*, content, filename, year, agency_group, user=None, dry_run=False):
-    """Import a sheet's scores for one year and block; SheetError (nothing changed) when it has problems."""
+def apply_import(*, content, filename, year, agency_group, user, dry_run=False):
+    """Import a sheet's scores for one year and block; SheetError (nothing changed) when it has problems.
+
+    Needs the import permission; `user` None is the command line.
+    """
+    if user is not None and not user.has_perm("rankings.import_scores"):
+        raise PermissionDenied(f"{user} may not import scores.")
     filename = PurePath(filename).name  # keep the name, never the client's or caller's path
     scores = interpret(read_rows(content, filename), year=year, agency_group=agency_group)
     try:
@@ -468,3 +477,20 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
         if dry_run:
             transaction.set_rollback(True)
     return outcome
+
+
+def expire_import_previews():
+    """Delete the previewed sheets older than IMPORT_PREVIEW_MAX_AGE: their sessions have ended or moved on.
+
+    Returns how many were deleted. Run on every new preview, and daily by `manage.py expire_import_previews`.
+    """
+    storage = private_storage()
+    if not storage.exists(PENDING_FOLDER):
+        return 0
+    cutoff = timezone.now() - settings.IMPORT_PREVIEW_MAX_AGE
+    _folders, names = storage.listdir(PENDING_FOLDER)
+    expired = [f"{PENDING_FOLDER}/{name}" for name in names
+               if storage.get_modified_time(f"{PENDING_FOLDER}/{name}") < cutoff]
+    for path in expired:
+        storage.delete(path)
+    return len(expired)

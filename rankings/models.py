@@ -72,8 +72,9 @@ class ScoreQuerySet(models.QuerySet):
 class Score(models.Model):
     """One agency on one criterion: its self-assessment, and the appraised value that the ranking uses."""
 
+    # PROTECT: deleting an agency must never take its scores, and so its published results, with it.
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.CASCADE, related_name="scores", verbose_name=_("agency")
+        "agencies.Agency", on_delete=models.PROTECT, related_name="scores", verbose_name=_("agency")
     )
     criterion = models.ForeignKey(
         Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
@@ -95,6 +96,11 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
+        # The two roles that write scores, each through the entry screen's service (rankings.services).
+        permissions = [
+            ("report_score", _("Can enter the self-assessment of the agency it is linked to")),
+            ("appraise_score", _("Can set the appraised scores of every agency")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "criterion"],

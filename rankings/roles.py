@@ -1,9 +1,13 @@
-"""The three roles of an evaluation, as Django groups with their permissions.
+"""The three roles of an evaluation, as Django groups with their permissions, and what each may reach.
 
-- ICT staff (the Sở TT&TT): everything, including publishing and importing.
+- ICT staff (the department in charge): everything, including publishing and importing.
 - Appraisers: see every agency's self-assessment and set the appraised value, with a comment when it differs.
 - Agency reporters: a user linked to one agency (agencies.AgencyReporter) edits that agency's self-assessment
   while the year is open for it, and sees nothing of other agencies.
+
+A role is a permission, never the absence of one: a user in the reporters' group without an agency link, or
+staff in no group, reaches no score at all. A link to an agency always narrows: a linked user sees that
+agency only, whatever else it holds.
 
 `setup_roles` (run after every migrate, and as `manage.py setup_roles`) keeps the groups' permissions as below.
 """
@@ -19,15 +23,15 @@ ROLE_PERMISSIONS = {
     ICT_STAFF: {
         "agencies": {"agency": _ALL, "agencygroup": _ALL, "agencyreporter": _ALL},
         "criteria": {"evaluationyear": [*_ALL, "publish"], "criteriagroup": _ALL, "criterion": _ALL},
-        "rankings": {"score": _ALL, "band": _ALL, "importlog": ["view", "import_scores"]},
+        "rankings": {"score": ["view"], "band": _ALL, "importlog": ["view", "import_scores"]},
     },
     APPRAISERS: {
         "agencies": {"agency": ["view"], "agencygroup": ["view"]},
         "criteria": {"evaluationyear": ["view"], "criteriagroup": ["view"], "criterion": ["view"]},
-        "rankings": {"score": ["view", "change"]},
+        "rankings": {"score": ["view", "appraise"]},
     },
     REPORTERS: {
-        "rankings": {"score": ["view", "change"]},
+        "rankings": {"score": ["view", "report"]},
     },
 }
 
@@ -53,15 +57,42 @@ def setup_roles():
         group.permissions.set([p for p in permissions if (p.content_type.app_label, p.codename) in wanted])
 
 
-def reporter_agency_id(user):
-    """The agency a reporter reports for, or None for anybody else."""
+def _linked_agency_id(user):
     reporter = getattr(user, "reporter", None)
     return reporter.agency_id if reporter else None
 
 
-def can_appraise(user):
-    return user.has_perm("rankings.change_score") and reporter_agency_id(user) is None
+def reporter_agency_id(user):
+    """The agency `user` reports for, or None when it is no reporter (a link without the permission is none)."""
+    agency_id = _linked_agency_id(user)
+    return agency_id if agency_id is not None and user.has_perm("rankings.report_score") else None
 
 
 def is_ict_staff(user):
-    return user.has_perm("criteria.publish_evaluationyear")
+    return user.has_perm("criteria.publish_evaluationyear") and _linked_agency_id(user) is None
+
+
+def can_appraise(user):
+    return user.has_perm("rankings.appraise_score") and _linked_agency_id(user) is None
+
+
+def sees_every_agency(user):
+    """ICT staff and appraisers read every agency's scores, evidence and standing, in every stage."""
+    return is_ict_staff(user) or can_appraise(user)
+
+
+def may_read_scores_of(user, agency_id):
+    return sees_every_agency(user) or (agency_id is not None and reporter_agency_id(user) == agency_id)
+
+
+def reaches_scores(user):
+    """Whether `user` may read any score at all."""
+    return sees_every_agency(user) or reporter_agency_id(user) is not None
+
+
+def visible_scores(user, scores):
+    """The part of the `scores` queryset that `user` may read."""
+    if sees_every_agency(user):
+        return scores
+    agency_id = reporter_agency_id(user)
+    return scores.filter(agency_id=agency_id) if agency_id is not None else scores.none()

@@ -1,6 +1,6 @@
 import hashlib
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -20,14 +20,16 @@ APPRAISAL_FIELDS = {"value", "appraisal_comment"}
 
 
 def editable_fields(user, agency, year):
-    """The score fields `user` may change for `agency` in `year` now; empty when they may only look."""
+    """The score fields `user` may change for `agency` in `year` now; empty when they may only look.
+
+    `user` None is the command line (demo, synthetic data), which holds the database's rights anyway.
+    """
     if year.is_published:
         return set()
-    if is_ict_staff(user):
+    if user is None or is_ict_staff(user):
         return set(SCORE_FIELDS)
-    if reporter_agency_id(user) is not None:
-        own = reporter_agency_id(user) == agency.pk
-        return set(SELF_ASSESSMENT_FIELDS) if own and year.status == EvaluationYear.Status.SELF_ASSESSMENT else set()
+    if reporter_agency_id(user) == agency.pk and year.status == EvaluationYear.Status.SELF_ASSESSMENT:
+        return set(SELF_ASSESSMENT_FIELDS)
     if can_appraise(user) and year.status == EvaluationYear.Status.APPRAISAL:
         return set(APPRAISAL_FIELDS)
     return set()
@@ -48,7 +50,7 @@ def _holds_nothing(score):
 
 
 @transaction.atomic
-def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[int, dict], version=None, user=None):
+def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[int, dict], user, version=None):
     """Apply `changes` ({criterion id: {field: new value}}) to an agency's scores for one year.
 
     Every value is checked before anything is written; one problem refuses the whole set, naming the
@@ -58,6 +60,10 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
     # One save of a year's scores at a time: the second waits, then sees the first's version.
     year = EvaluationYear.objects.select_for_update().get(pk=year.pk)
     year.check_not_published()
+    allowed = editable_fields(user, agency, year)
+    refused = {name for fields in changes.values() for name in fields} - allowed
+    if refused:
+        raise PermissionDenied(f"{user} may not change {sorted(refused)} of {agency} in {year}.")
     if version is not None and version != scores_version(agency, year):
         raise ValidationError(_("Someone else saved scores of %(agency)s for %(year)s after you opened this page. "
                                 "Nothing of yours was saved: reload the page to see their changes, then enter "

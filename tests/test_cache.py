@@ -43,10 +43,10 @@ def test_an_admin_save_makes_the_cached_page_stale(client, demo):
 def test_an_import_which_sends_no_signal_per_row_makes_it_stale(client, demo):
     year = EvaluationYear.objects.get(year=2019)
     before = client.get("/rankings/2019/ubnd-huyen.csv").content.decode()
-    change_year_status(year=year, status=EvaluationYear.Status.APPRAISAL, reason="sửa điểm")
+    change_year_status(year=year, status=EvaluationYear.Status.APPRAISAL, reason="sửa điểm", user=None)
     apply_import(content=sheets.xlsx([["Tên cơ quan", "1.1"], ["UBND huyện Phù Cừ", "9,99"]]), filename="x.xlsx",
-                 year=year, agency_group=AgencyGroup.objects.get(slug="ubnd-huyen"))
-    change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED)
+                 year=year, agency_group=AgencyGroup.objects.get(slug="ubnd-huyen"), user=None)
+    change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED, user=None)
     after = client.get("/rankings/2019/ubnd-huyen.csv").content.decode()
     phu_cu = next(line for line in after.splitlines() if "Phù Cừ" in line).split(",")
     assert phu_cu[4] == "94.24" and phu_cu[7] == "16.74"  # total 91 - 6,75 + 9,99; infrastructure 6,75 + 9,99
@@ -62,7 +62,7 @@ def test_unpublishing_removes_the_pages_at_once_and_publishing_brings_them_back(
     assert client.get(RANKING).status_code == 404
     assert client.get("/rankings/2019/ubnd-huyen.json").status_code == 404
     assert "/rankings/2019/" not in client.get("/").content.decode()
-    change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED)
+    change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED, user=None)
     assert client.get(RANKING).status_code == 200
 
 

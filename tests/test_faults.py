@@ -52,7 +52,7 @@ def test_with_the_database_down_pages_answer_503_in_vietnamese_and_recover(clien
 @needs_postgresql
 def test_a_connection_killed_mid_import_changes_nothing_and_the_next_import_works(block, monkeypatch):
     year, group = block
-    apply_import(content=sheet(1), filename="first.xlsx", year=year, agency_group=group)
+    apply_import(content=sheet(1), filename="first.xlsx", year=year, agency_group=group, user=None)
     before = scores()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
@@ -69,14 +69,14 @@ def test_a_connection_killed_mid_import_changes_nothing_and_the_next_import_work
 
     monkeypatch.setattr(importing.ScoreResource, "bulk_update", kill_after_writing)
     with pytest.raises(SheetError) as error:
-        apply_import(content=sheet(5), filename="second.xlsx", year=year, agency_group=group)
+        apply_import(content=sheet(5), filename="second.xlsx", year=year, agency_group=group, user=None)
     assert "connection was lost" in error.value.problems[0].text_in("en")
 
     connection.close()  # what the next request does
     assert scores() == before
     assert ImportLog.objects.count() == 1
     monkeypatch.undo()
-    apply_import(content=sheet(7), filename="third.xlsx", year=year, agency_group=group)
+    apply_import(content=sheet(7), filename="third.xlsx", year=year, agency_group=group, user=None)
     assert {value for _a, _c, value in scores()} == {7}
 
 
@@ -96,7 +96,7 @@ def test_two_imports_of_the_same_year_and_block_are_serialised(block, monkeypatc
 
     def run(name, value):
         try:
-            outcomes[name] = apply_import(content=sheet(value), filename=f"{name}.xlsx", year=year, agency_group=group)
+            outcomes[name] = apply_import(content=sheet(value), filename=f"{name}.xlsx", year=year, agency_group=group, user=None)
         except Exception as error:  # collected and asserted on below
             errors.append(error)
         finally:

@@ -177,7 +177,7 @@ READ_CORRECTLY = {
 
 def import_sheet(block, content, name):
     year, group = block
-    return apply_import(content=content, filename=name, year=year, agency_group=group)
+    return apply_import(content=content, filename=name, year=year, agency_group=group, user=None)
 
 
 @pytest.mark.parametrize("case", HOSTILE)

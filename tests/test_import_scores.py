@@ -4,12 +4,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from agencies.models import AgencyGroup
 from criteria.models import EvaluationYear
-from rankings import score_export
+from rankings import roles, score_export
 from rankings.importing import apply_import, parse_number
 from rankings.models import ImportLog, Score
 from rankings.problems import SheetError
@@ -29,7 +30,7 @@ def stored():
 
 def run_import(content, name, block, **kwargs):
     year, group = block
-    return apply_import(content=content, filename=name, year=year, agency_group=group, **kwargs)
+    return apply_import(content=content, filename=name, year=year, agency_group=group, **{"user": None, **kwargs})
 
 
 def test_the_provinces_sheet_with_title_merged_headers_and_decimal_commas_imports(block):
@@ -125,6 +126,7 @@ def test_every_confirmed_import_is_logged_with_the_file_and_its_hash(block, djan
     import hashlib
 
     clerk = django_user_model.objects.create_user(username="clerk")
+    clerk.groups.add(Group.objects.get(name=roles.ICT_STAFF))
     content = sheets.province_sheet(PROVINCE_ROWS)
     run_import(content, "../../etc/diem.xlsx", block, user=clerk)
     log = ImportLog.objects.get()

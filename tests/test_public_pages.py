@@ -174,7 +174,7 @@ def draft_year(demo):
     year = EvaluationYear.objects.create(year=2020)
     from criteria.services import copy_criteria
 
-    copy_criteria(source=EvaluationYear.objects.get(year=2019), target_year=2020)
+    copy_criteria(source=EvaluationYear.objects.get(year=2019), target_year=2020, user=None)
     finance = Agency.objects.get(slug="so-tai-chinh")
     criterion = year.criteria.filter(agency_group=finance.group).scorable().first()
     factories.score(finance, criterion, 1)

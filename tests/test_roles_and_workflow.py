@@ -272,7 +272,7 @@ def test_roles_are_set_up_by_the_command_too(db):
     call_command("setup_roles", verbosity=0)
     assert set(Group.objects.values_list("name", flat=True)) == {roles.ICT_STAFF, roles.APPRAISERS, roles.REPORTERS}
     reporters = Group.objects.get(name=roles.REPORTERS)
-    assert set(reporters.permissions.values_list("codename", flat=True)) == {"view_score", "change_score"}
+    assert set(reporters.permissions.values_list("codename", flat=True)) == {"view_score", "report_score"}
 
 
 def test_a_published_year_is_frozen_in_the_model_too(evaluation):

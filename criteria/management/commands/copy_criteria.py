@@ -17,7 +17,7 @@ class Command(BaseCommand):
         if source is None:
             raise CommandError(f"There is no evaluation year {from_year}.")
         try:
-            target, count = copy_criteria(source=source, target_year=to_year)
+            target, count = copy_criteria(source=source, target_year=to_year, user=None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(self.style.SUCCESS(f"Copied {count} criteria from {source} to {target}."))

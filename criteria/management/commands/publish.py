@@ -14,5 +14,5 @@ class Command(BaseCommand):
         year_row = EvaluationYear.objects.filter(year=year).first()
         if year_row is None:
             raise CommandError(f"There is no evaluation year {year}.")
-        change_year_status(year=year_row, status=EvaluationYear.Status.PUBLISHED)
+        change_year_status(year=year_row, status=EvaluationYear.Status.PUBLISHED, user=None)
         self.stdout.write(self.style.SUCCESS(f"Published {year}."))

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         if year_row is None:
             raise CommandError(f"The year {year} is not published.")
         try:
-            change_year_status(year=year_row, status=EvaluationYear.Status.APPRAISAL, reason=reason)
+            change_year_status(year=year_row, status=EvaluationYear.Status.APPRAISAL, reason=reason, user=None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(self.style.SUCCESS(f"Unpublished {year}: {reason}"))

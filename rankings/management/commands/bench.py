@@ -246,7 +246,7 @@ class Command(BaseCommand):
                                  headers=["id", "agency", "criterion", "value"])
         ours, bulk = medians_in_turns(
             reps,
-            lambda: apply_import(content=content, filename="nhap-thu.xlsx", year=year, agency_group=group),
+            lambda: apply_import(content=content, filename="nhap-thu.xlsx", year=year, agency_group=group, user=None),
             lambda: Score.objects.bulk_create(
                 [Score(agency_id=s.agency_id, criterion_id=s.criterion_id, value=s.value) for s in values]),
             before=clear,
@@ -256,7 +256,7 @@ class Command(BaseCommand):
             max(1, reps // 2), lambda: PlainScoreResource().import_data(dataset, raise_errors=True), before=clear)
         clear()
         tracemalloc.start()
-        apply_import(content=content, filename="nhap-thu.xlsx", year=year, agency_group=group)
+        apply_import(content=content, filename="nhap-thu.xlsx", year=year, agency_group=group, user=None)
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert Score.objects.filter(criterion__year=year).count() == IMPORT_AGENCIES * IMPORT_CRITERIA

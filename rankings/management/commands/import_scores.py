@@ -24,7 +24,7 @@ class Command(BaseCommand):
         content = read_sheet_file(file)
         try:
             outcome = apply_import(content=content, filename=file, year=year_row, agency_group=agency_group,
-                                   dry_run=dry_run)
+                                   user=None, dry_run=dry_run)
         except SheetError as error:
             raise refuse(self, error, "nothing was imported") from error
         with translation.override("en"):

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             if copied_from is None:
                 self.create_criteria(year, groups, criteria_groups)
             elif not year.criteria.exists():
-                copy_criteria(source=EvaluationYear.objects.get(year=copied_from), target_year=year_number)
+                copy_criteria(source=EvaluationYear.objects.get(year=copied_from), target_year=year_number,
+                              user=None)
             years.append((year, scaled, published_on))
 
         for slug, agencies in demo_data.AGENCIES.items():
@@ -52,7 +53,7 @@ class Command(BaseCommand):
                     self.save_scores(agency, year, scores)
 
         for year, _scaled, published_on in years:
-            change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED)
+            change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED, user=None)
             EvaluationYear.objects.filter(pk=year.pk).update(published_on=published_on)  # the real date
         invalidate_public_pages()
         self.stdout.write(self.style.SUCCESS(
@@ -85,4 +86,5 @@ class Command(BaseCommand):
             in_group = [c for c in criteria if c.criteria_group.code == group_code]
             shares = demo_data.split_over_criteria(group_score, [c.max_points for c in in_group])
             values.update({c.pk: share for c, share in zip(in_group, shares, strict=True)})
-        save_agency_scores(agency=agency, year=year, changes={pk: {"value": v} for pk, v in values.items()})
+        save_agency_scores(agency=agency, year=year, changes={pk: {"value": v} for pk, v in values.items()},
+                           user=None)
