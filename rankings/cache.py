@@ -2,22 +2,32 @@
 
 PublicPageCacheMiddleware keeps them; the key of a cached page carries a data version. Saving any agency,
 criterion, year, score or band (signals), and every bulk write (the services call `invalidate_public_pages`),
-moves the version on when the transaction commits, so no cached page outlives the data it shows. Only
-published years have pages, and only 200 responses are kept, so nothing unpublished ever reaches the cache.
-One version for the whole site keeps this simple and correct; the price is that an edit to one year also
-refreshes the others, which are cheap to rebuild.
+moves the version on when the transaction commits, so no cached page outlives the data it shows. The version
+lives in the cache itself, which every process shares (Redis in production, files in development): a change
+made by one worker, or from the command line, reaches all of them. Only published years have pages, and only
+200 responses are kept, so nothing unpublished ever reaches the cache. One version for the whole site keeps
+this simple and correct; the price is that an edit to one year also refreshes the others.
+
+The cache holds a bounded number of pages: a page is keyed on its scheme, its host (one of ALLOWED_HOSTS),
+its path and the query parameters it declares, nothing else. The middleware hands the view only those
+parameters, so a page cannot show what its key does not hold; the views answer an invalid value with
+something other than 200 (a redirect, 400 or 404), which is never kept; free-text searches are not cached.
 """
 
+import hashlib
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
 VERSION_KEY = "public-data-version"
+MAX_PARAMETER_LENGTH = 500
 
 
 def data_version():
@@ -40,42 +50,76 @@ def invalidate_public_pages():
     transaction.on_commit(_bump)
 
 
-def public_page(view):
-    """Mark a view whose successful GET responses PublicPageCacheMiddleware may keep."""
-    view.public_page = True
-    return view
+@dataclass(frozen=True)
+class PublicPage:
+    params: tuple[str, ...] = ()  # query parameters the page reads, part of its cache key
+    search_params: tuple[str, ...] = ()  # free text it reads: a request that carries one is not cached
+
+    def query(self, query):
+        """Only the parameters the page declares, each stripped, without empty or overlong values."""
+        kept = QueryDict(mutable=True)
+        for name in (*self.params, *self.search_params):
+            for value in query.getlist(name):
+                value = value.strip()
+                if value and len(value) <= MAX_PARAMETER_LENGTH:
+                    kept.appendlist(name, value)
+        return kept
+
+    def cacheable(self, query):
+        return not any(name in query for name in self.search_params)
+
+
+def public_page(view=None, *, params=(), search_params=()):
+    """Mark a view whose successful GET responses PublicPageCacheMiddleware may keep.
+
+    `params` and `search_params` name the query parameters it reads (see PublicPage); it sees no others.
+    """
+    def mark(view):
+        view.public_page = PublicPage(tuple(params), tuple(search_params))
+        return view
+
+    return mark(view) if view is not None else mark
 
 
 class PublicPageCacheMiddleware:
     """Serve public pages from the cache before the rest of the middleware runs.
 
     Placed near the top of MIDDLEWARE, it stores each response as the inner middleware finished it (with the
-    Content-Security-Policy, Content-Language and Vary headers), keyed by the data version and the full path; a
-    hit then costs two cache reads. A response that sets a cookie is never stored.
+    Content-Security-Policy, Content-Language and Vary headers); a hit then costs two cache reads. A response
+    that sets a cookie is never stored, nor one for a host that is not allowed (Django answers those 400).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or not self._is_public(request.path_info):
+        page = self._public_page(request.path_info) if request.method == "GET" else None
+        if page is None:
             return self.get_response(request)
-        key = f"public-page:{data_version()}:{request.get_full_path()}"
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)
+        request.GET = page.query(request.GET)
+        request.META["QUERY_STRING"] = request.GET.urlencode()  # for get_full_path() and build_absolute_uri()
+        if not page.cacheable(request.GET):
+            return self.get_response(request)
+        address = f"{request.scheme}://{host}{request.get_full_path()}"
+        key = f"public-page:{data_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 24 * 3600)
-            cache.set(key, (response.content, dict(response.headers)), timeout=timeout)
+            cache.set(key, (response.content, dict(response.headers)), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod
-    def _is_public(path):
+    def _public_page(path):
         # Before LocaleMiddleware has run: resolve /en/... in the language its prefix names.
         with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
             try:
-                return getattr(resolve(path).func, "public_page", False)
+                return getattr(resolve(path).func, "public_page", None)
             except Resolver404:
-                return False
+                return None

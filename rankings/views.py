@@ -1,7 +1,7 @@
 from statistics import median
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -17,6 +17,16 @@ from .tables import RankingTable
 
 HOME_LEADERS = 3
 COMPARE_MIN, COMPARE_MAX = 2, 4
+
+
+def _requested_year(request):
+    """The `?year=` of the request as a number, None when absent; a 404 for anything but four digits."""
+    text = request.GET.get("year")
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
+        raise Http404("A year is written in four digits.")
+    return int(text)
 
 
 def _agency_group(agency_groups, slug):
@@ -43,7 +53,7 @@ def home(request):
     })
 
 
-@public_page
+@public_page(params=["sort"], search_params=["q"])
 def ranking(request, year, group_slug):
     published = PublishedYears()
     agency_groups = list(AgencyGroup.objects.all())
@@ -53,6 +63,9 @@ def ranking(request, year, group_slug):
     folded = fold(query)
     standings = [s for s in ranking.standings if folded in s.search_text] if query else ranking.standings
     table = RankingTable(ranking, standings)
+    sort = request.GET.get("sort")
+    if sort and sort.removeprefix("-") not in table.columns.names():
+        return redirect(request.path)  # an order the table does not have: the page in its own order
     RequestConfig(request, paginate=False).configure(table)
     return render(request, "rankings/ranking.html", {
         "published": published,
@@ -77,7 +90,7 @@ def ranking_download(request, year, group_slug, fmt):
     return response
 
 
-@public_page
+@public_page(params=["year"])
 def agency(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("group"), slug=slug)
     published = PublishedYears()
@@ -88,9 +101,9 @@ def agency(request, slug):
     history = [(year, block, block.standing_of(agency.pk)) for year, block in history]
     ranked_years = [year for year, _block, standing in history if standing]
 
-    chosen = None
+    chosen, requested = None, _requested_year(request)
     if ranked_years:
-        chosen = published.get(int(request.GET["year"])) if request.GET.get("year", "").isdigit() else ranked_years[0]
+        chosen = published.get(requested) if requested else ranked_years[0]
     context = {"agency": agency, "published": published, "history": history, "chosen": chosen}
     if chosen:
         block = by_year[chosen.pk, agency.group_id]
@@ -114,7 +127,9 @@ def _agency_year(agency, block, standing):
         .select_related("criteria_group")
         .order_by("criteria_group__order", "order", "code")
     )
-    scores = dict(Score.objects.filter(agency=agency, criterion__year=block.year).values_list("criterion", "value"))
+    # Appraised values only: a self-assessment waiting for appraisal has no official value.
+    scores = dict(Score.objects.filter(agency=agency, criterion__year=block.year, value__isnull=False)
+                  .values_list("criterion", "value"))
     for criterion in criteria:  # a criterion with sub-criteria shows the sum of theirs
         if criterion.parent_id and criterion.pk in scores:
             scores[criterion.parent_id] = scores.get(criterion.parent_id, 0) + scores[criterion.pk]
@@ -173,12 +188,13 @@ def criteria(request, year, group_slug):
     })
 
 
-@public_page
+@public_page(params=["year", "agencies"])
 def compare(request):
     published = PublishedYears()
     if not published:
         raise Http404("Nothing is published yet.")
-    year = published.get(int(request.GET["year"])) if request.GET.get("year", "").isdigit() else published.latest
+    requested = _requested_year(request)
+    year = published.get(requested) if requested else published.latest
     # ?agencies=a,b from a link, or ?agencies=a&agencies=b from the form's checkboxes
     requested = (slug.strip() for value in request.GET.getlist("agencies") for slug in value.split(","))
     slugs = list(dict.fromkeys(slug for slug in requested if slug))
@@ -199,7 +215,8 @@ def compare(request):
         else:
             block = everyone[slugs[0]][0]
             chosen = [everyone[slug][1] for slug in slugs]
-    return render(request, "rankings/compare.html", {
+    # A choice that cannot be compared answers 400: the page explains why, and it is never cached.
+    return render(request, "rankings/compare.html", status=400 if error else 200, context={
         "published": published,
         "year": year,
         "rankings": [r for r in rankings.values() if r.standings],

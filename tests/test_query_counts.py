@@ -18,7 +18,7 @@ LATEST = 2030
 PAGES = [
     "/",
     f"/rankings/{LATEST}/khoi-1/",
-    f"/rankings/{LATEST}/khoi-1/?q=co+quan+1&sort=-group_policy",
+    f"/rankings/{LATEST}/khoi-1/?q=co+quan+1&sort=-group_it_application",
     "/agencies/co-quan-1-1/",
     f"/agencies/co-quan-1-1/?year={LATEST}",
     f"/criteria/{LATEST}/khoi-1/",

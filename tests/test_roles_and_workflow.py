@@ -260,7 +260,8 @@ def test_production_settings_pass_the_deployment_check():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for the browser tests
     env |= {"DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": "k8Jq2-very-long-and-random-secret-Zx81pQ0aLm3nVb7yTr5uWe9oIp4sDf6gHj",
-            "ALLOWED_HOSTS": "cqdt.example.vn", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+            "ALLOWED_HOSTS": "cqdt.example.vn", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+            "REDIS_URL": "redis://127.0.0.1:6379/14"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, cwd=settings.BASE_DIR, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -10,29 +10,25 @@ LOAD_PRODUCTION_SETTINGS = "import django; django.setup(); print('started')"
 
 
 def start_with_production_settings(**environment):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **environment)
     return subprocess.run([sys.executable, "-c", LOAD_PRODUCTION_SETTINGS], env=env, capture_output=True,
                           text=True, cwd=settings.BASE_DIR, timeout=60)
 
 
-@pytest.mark.parametrize(
-    ("environment", "missing"),
-    [
-        ({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "a-real-secret"}, "DATABASE_URL"),
-    ],
-)
-def test_production_refuses_to_start_without_a_secret_key_or_database(environment, missing):
-    result = start_with_production_settings(**environment)
+PRODUCTION = {"SECRET_KEY": "a-real-secret", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+              "REDIS_URL": "redis://127.0.0.1:6379/14"}
+
+
+@pytest.mark.parametrize("missing", PRODUCTION)
+def test_production_refuses_to_start_without_a_secret_key_a_database_or_a_shared_cache(missing):
+    result = start_with_production_settings(**{name: value for name, value in PRODUCTION.items() if name != missing})
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
 
 
-def test_production_starts_with_both():
-    result = start_with_production_settings(
-        SECRET_KEY="a-real-secret", DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
-    )
+def test_production_starts_with_all_three():
+    result = start_with_production_settings(**PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "started"
 

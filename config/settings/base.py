@@ -64,18 +64,32 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a proxy every request comes from the proxy's address: the client's is read from X-Forwarded-For, past
+# exactly as many proxies as are trusted (README, "Security"). 0 when the app is reached directly.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
-# Public pages are cached whole (rankings/cache.py). Redis in production: it is shared by every worker and replica,
-# so one change makes every copy stale; the local-memory default suits one process (make run, tests).
+# Public pages are cached whole (rankings/cache.py) under a data version that every process must see: a change
+# made by one worker, or by `manage.py unpublish`, makes every process's copy stale. Redis in production (the
+# production settings refuse to start without it); without REDIS_URL, files on this machine, which the
+# development server and the command line share.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+          "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / ".cache")}
 }
+# A cached public page lives a day at most; a change makes it stale at once anyway.
+PUBLIC_PAGE_CACHE_SECONDS = 24 * 3600
 
 # Admin sessions end after eight hours, or when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A previewed score sheet waits for its confirmation no longer than the session that knows its name.
+IMPORT_PREVIEW_MAX_AGE = timedelta(seconds=SESSION_COOKIE_AGE)
+
+# Past versions are read in the admin, never saved back: every change goes through the services' checks.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # No inline script anywhere (the site has no JavaScript of its own; the admin's is served as files).
 # Inline styles stay allowed: the server-drawn SVG charts carry their own <style>.

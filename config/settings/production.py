@@ -9,7 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
-for required in ("SECRET_KEY", "DATABASE_URL"):
+# REDIS_URL too: several gunicorn workers (and replicas) must share one cache, or a year unpublished in one
+# process keeps being served by the others.
+for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"Set the {required} environment variable for production.")
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from .dev import *  # noqa: F403
 
 DEBUG = False
+# One process: each test starts with an empty cache (tests/conftest.py); the tests of several processes set Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A cheap hasher: the suite creates users in many tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
