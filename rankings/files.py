@@ -1,18 +1,25 @@
 """Files that only some users may read: evidence and imported sheets live in the "private" storage."""
 
+import zipfile
+from pathlib import PurePath
+
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
 from django.utils.translation import gettext_lazy as _
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# What an evidence file may be, recognised by its first bytes rather than by its name.
-EVIDENCE_SIGNATURES = {
-    b"%PDF-": "PDF",
-    b"\x89PNG\r\n\x1a\n": "PNG",
-    b"\xff\xd8\xff": "JPEG",
-    b"PK\x03\x04": "DOCX/XLSX/ODT/ODS",
+# What an evidence file may be: each extension with the first bytes its content must start with, and for office
+# documents (zip archives) the member that marks the kind, so that a name cannot pass off one type as another.
+EVIDENCE_TYPES = {
+    ".pdf": (b"%PDF-", None),
+    ".png": (b"\x89PNG\r\n\x1a\n", None),
+    ".jpg": (b"\xff\xd8\xff", None),
+    ".jpeg": (b"\xff\xd8\xff", None),
+    ".docx": (b"PK\x03\x04", "word/document.xml"),
+    ".xlsx": (b"PK\x03\x04", "xl/workbook.xml"),
+    ".odt": (b"PK\x03\x04", "application/vnd.oasis.opendocument.text"),
+    ".ods": (b"PK\x03\x04", "application/vnd.oasis.opendocument.spreadsheet"),
 }
-EVIDENCE_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".odt", ".ods"}
 
 
 class PrivateStorage(FileSystemStorage):
@@ -26,15 +33,29 @@ def private_storage():
     return storages["private"]
 
 
+def _office_kind_matches(upload, marker):
+    """Whether the zip archive holds the member (OOXML) or the mimetype (OpenDocument) of its extension."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if marker.startswith("application/"):
+                return "mimetype" in names and archive.read("mimetype").strip() == marker.encode()
+            return marker in names
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError):
+        return False
+    finally:
+        upload.seek(0)
+
+
 def validate_evidence(upload):
-    """Refuse an evidence file that is too big or is not one of the document and image types accepted."""
-    name = upload.name.lower()
+    """Refuse an evidence file that is too big, or whose content is not the document or image its name says."""
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(_("The evidence file is larger than 10 MB."))
+    extension = PurePath(upload.name.lower()).suffix
+    signature, marker = EVIDENCE_TYPES.get(extension, (None, None))
     head = upload.read(16)
     upload.seek(0)
-    if not any(name.endswith(extension) for extension in EVIDENCE_EXTENSIONS) or not any(
-        head.startswith(signature) for signature in EVIDENCE_SIGNATURES
-    ):
+    if (signature is None or not head.startswith(signature)
+            or (marker and not _office_kind_matches(upload, marker))):
         raise ValidationError(_("Evidence must be a PDF, an image (PNG, JPEG) or an office document (DOCX, XLSX, "
-                                "ODT, ODS)."))
+                                "ODT, ODS), and its content must be of the type its name says."))

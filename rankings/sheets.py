@@ -5,6 +5,7 @@ row kept (the header is found later, below any title lines), merged cells filled
 formulas without a stored value flagged, text encodings guessed, and size limits enforced before parsing.
 """
 
+import csv
 import io
 import unicodedata
 import zipfile
@@ -116,8 +117,6 @@ class ScoreSheetCSV(base_formats.CSV):
     ENCODINGS = ("utf-8-sig", "cp1258")
 
     def create_dataset(self, in_stream):
-        import csv
-
         if in_stream.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = in_stream.decode("utf-16")
         else:
@@ -132,9 +131,23 @@ class ScoreSheetCSV(base_formats.CSV):
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        reader = csv.reader(io.StringIO(text), dialect)
+        try:
+            rows = [[cell if cell.strip() else None for cell in row] for row in reader]
+        except csv.Error as error:
+            raise SheetError([self._csv_problem(str(error), reader.line_num)]) from error
         _check_rows(rows)
         return rows
+
+    @staticmethod
+    def _csv_problem(error, line):
+        # The csv module's messages, in words a person can act on; its line count is the sheet's row.
+        if "field larger than field limit" in error:
+            return Problem(line, None, _("A cell holds more than %(limit)s characters."), limit=csv.field_size_limit())
+        if "new-line character seen in unquoted field" in error:
+            return Problem(line, None, _("A line break inside a cell that is not in quotes: save the sheet again "
+                                         "as CSV from the spreadsheet program."))
+        return Problem(line, None, _("The file is not a valid %(kind)s spreadsheet."), kind="CSV")
 
     @staticmethod
     def _decode(content, encoding):
