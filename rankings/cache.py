@@ -25,6 +25,7 @@ from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.views.decorators.http import require_safe
 
 VERSION_KEY = "public-data-version"
 MAX_PARAMETER_LENGTH = 500
@@ -73,8 +74,10 @@ def public_page(view=None, *, params=(), search_params=()):
     """Mark a view whose successful GET responses PublicPageCacheMiddleware may keep.
 
     `params` and `search_params` name the query parameters it reads (see PublicPage); it sees no others.
+    A public page only reads: any method but GET and HEAD is answered 405.
     """
     def mark(view):
+        view = require_safe(view)
         view.public_page = PublicPage(tuple(params), tuple(search_params))
         return view
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "common",  # after axes: its admin mends one of axes'
     "agencies",
     "criteria",
     "rankings",

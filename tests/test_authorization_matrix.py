@@ -1,0 +1,470 @@
+"""Every URL the project serves, for every role, against objects of two agencies in every stage of a year.
+
+Each URL pattern has a rule in RULES: who may read it (GET answers 200) and who may write through it (a POST is
+not refused). Everyone else is refused, a POST of theirs changes nothing in the database, and no response ever
+shows them another agency's unpublished details. A URL pattern without a rule fails
+`test_every_url_pattern_has_a_rule`: a new screen cannot ship without saying who may use it.
+
+The POSTs are what an attacker with an ordinary login would replay by hand: without CSRF checks (the attacker
+has a session and its token), with every field of the object changed (a year's status set to published).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from agencies.models import Agency, AgencyGroup, AgencyReporter
+from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from rankings import roles
+from rankings.models import Band, ImportLog, Score
+from rankings.services import scores_version
+from tests import factories, sheets
+
+pytestmark = pytest.mark.django_db
+Status = EvaluationYear.Status
+
+ROLES = ["anonymous", "staff", "reporter_a", "reporter_unlinked", "appraiser", "ict", "superuser"]
+STAFF = set(ROLES) - {"anonymous"}
+READERS = {"appraiser", "ict", "superuser"}  # read every agency's scores
+MANAGERS = {"ict", "superuser"}
+SUPERUSER = {"superuser"}
+NOBODY = set()
+STAGES = list(Status)
+# Never shown to anyone who may not read that agency's scores, on any page.
+SECRET = {"a": "GHI-CHU-RIENG-CUA-SO-A", "b": "GHI-CHU-RIENG-CUA-SO-B"}
+
+# Per model: who reads its admin screens, who changes, adds and deletes there (a frozen year's objects aside).
+VIEW = {
+    "agencies.agencygroup": READERS, "agencies.agency": READERS, "agencies.agencyreporter": MANAGERS,
+    "criteria.evaluationyear": READERS, "criteria.criteriagroup": READERS, "criteria.criterion": READERS,
+    "rankings.score": READERS | {"reporter_a"}, "rankings.band": MANAGERS, "rankings.importlog": MANAGERS,
+    "auth.user": SUPERUSER, "auth.group": SUPERUSER,
+    "axes.accessattempt": SUPERUSER, "axes.accesslog": SUPERUSER, "axes.accessfailurelog": SUPERUSER,
+}
+CHANGE = {
+    **{label: MANAGERS for label in ["agencies.agencygroup", "agencies.agency", "agencies.agencyreporter",
+                                     "criteria.evaluationyear", "criteria.criteriagroup", "criteria.criterion",
+                                     "rankings.band"]},
+    "rankings.score": NOBODY,  # written on the entry screen and by imports only, through the services
+    "rankings.importlog": NOBODY,
+    "auth.user": SUPERUSER, "auth.group": SUPERUSER,
+    # django-axes' records: read only, but a superuser may delete one to lift a lockout.
+    "axes.accessattempt": SUPERUSER, "axes.accesslog": SUPERUSER, "axes.accessfailurelog": SUPERUSER,
+}
+ADD = {**CHANGE, "axes.accessattempt": NOBODY, "axes.accesslog": NOBODY, "axes.accessfailurelog": NOBODY}
+# Every year and criterion here holds scores, which a delete would take with it: only the services delete scores.
+DELETE = {**CHANGE, "criteria.evaluationyear": NOBODY, "criteria.criterion": NOBODY}
+FROZEN_WHEN_PUBLISHED = {"criteria.evaluationyear", "criteria.criterion"}
+STOCK_VIEWS = ["changelist", "add", "change", "delete", "history", "redirect"]
+
+
+@dataclass
+class Target:
+    """One object a URL is about: which agency it belongs to ('a', 'b' or None) and the stage of its year."""
+
+    obj: models.Model | None = None
+    agency: str | None = None
+    stage: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Case:
+    url: str
+    target: Target
+    get: set  # roles whose GET answers 200 (or `ok`)
+    post: set  # roles whose POST is not refused
+    data: dict = field(default_factory=dict)
+    ok: tuple = (200,)
+
+
+class World:
+    """A block with agencies A and B; a year in each stage with a criterion and both agencies' scores."""
+
+    def __init__(self, django_user_model):
+        self.block = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
+        self.agencies = {"a": factories.agency(self.block, name="Sở A"), "b": factories.agency(self.block, name="Sở B")}
+        self.years, self.criteria, self.scores = {}, {}, {}
+        for offset, stage in enumerate(STAGES):
+            year = factories.evaluation_year(2021 + offset, status=stage)
+            criterion = factories.criterion(year, self.block, "1.1", 20)
+            self.years[stage], self.criteria[stage] = year, criterion
+            for key, agency in self.agencies.items():
+                score = Score(agency=agency, criterion=criterion, self_assessed=Decimal(10), value=Decimal(12),
+                              appraisal_comment=SECRET[key], evidence_url=f"https://{SECRET[key].lower()}.example/")
+                score.evidence_file.save("minh-chung.pdf", ContentFile(b"%PDF-1.4 " + SECRET[key].encode()))
+                self.scores[key, stage] = score
+        self.users = {"anonymous": None}
+        for role, group in [("staff", None), ("reporter_a", roles.REPORTERS), ("reporter_unlinked", roles.REPORTERS),
+                            ("reporter_b", roles.REPORTERS), ("appraiser", roles.APPRAISERS), ("ict", roles.ICT_STAFF)]:
+            user = django_user_model.objects.create_user(username=role, password="mat-khau-dai-1", is_staff=True)
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+            self.users[role] = user
+        self.users["superuser"] = django_user_model.objects.create_superuser(username="root", password="x")
+        self.links = {"a": AgencyReporter.objects.create(user=self.users["reporter_a"], agency=self.agencies["a"]),
+                      "b": AgencyReporter.objects.create(user=self.users["reporter_b"], agency=self.agencies["b"])}
+        self.band = Band.objects.create(name="Thử", min_percent=Decimal("99.5"))
+        published = self.years[Status.PUBLISHED]
+        self.import_log = ImportLog.objects.create(file_name="diem.xlsx", sha256="0" * 64, year=published,
+                                                   agency_group=self.block)
+        self.import_log.file.save("diem.xlsx", ContentFile(b"PK"))
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        common = {"user_agent": "x", "ip_address": "10.0.0.9", "username": "ict", "http_accept": "*/*",
+                  "path_info": "/admin/login/"}
+        self.axes = {
+            "axes.accessattempt": AccessAttempt.objects.create(**common, get_data="", post_data="",
+                                                               failures_since_start=1),
+            "axes.accesslog": AccessLog.objects.create(**common),
+            "axes.accessfailurelog": AccessFailureLog.objects.create(**common),
+        }
+
+    def targets(self, label):
+        """The objects of a model that the matrix tries its URLs on."""
+        by_label = {
+            "agencies.agencygroup": [Target(self.block)],
+            "agencies.agency": [Target(agency, key) for key, agency in self.agencies.items()],
+            "agencies.agencyreporter": [Target(link, key) for key, link in self.links.items()],
+            "criteria.evaluationyear": [Target(year, None, stage) for stage, year in self.years.items()],
+            "criteria.criteriagroup": [Target(CriteriaGroup.objects.first())],
+            "criteria.criterion": [Target(c, None, stage) for stage, c in self.criteria.items()],
+            "rankings.score": [Target(score, key, stage) for (key, stage), score in self.scores.items()],
+            "rankings.band": [Target(self.band)],
+            "rankings.importlog": [Target(self.import_log)],
+            "auth.user": [Target(self.users["ict"])],
+            "auth.group": [Target(Group.objects.get(name=roles.APPRAISERS))],
+            **{label: [Target(obj)] for label, obj in self.axes.items()},
+        }
+        return by_label[label]
+
+
+def may_read(label, role, target):
+    if label == "rankings.score" and role == "reporter_a":
+        return target.agency == "a"
+    return role in VIEW[label]
+
+
+def may_change(label, role, target, table=CHANGE):
+    frozen = label in FROZEN_WHEN_PUBLISHED and target.stage == Status.PUBLISHED
+    return role in table[label] and not frozen
+
+
+def may_act(label, action, role, target):
+    """A bulk delete deletes each object; the year's status and copy actions work on published years too."""
+    return may_change(label, role, target, DELETE) if action == "delete_selected" else role in CHANGE[label]
+
+
+def model_views(model_admin):
+    return [*STOCK_VIEWS, "simple_history"] if hasattr(model_admin, "history_form_view") else STOCK_VIEWS
+
+
+def attack_data(obj):
+    """Every editable field of `obj`, changed: what a replayed change or revert form would post."""
+    data = {}
+    for model_field in obj._meta.concrete_fields:
+        if not model_field.editable or model_field.primary_key or isinstance(model_field, models.FileField):
+            continue
+        value = getattr(obj, model_field.attname)
+        if model_field.choices:
+            value = Status.PUBLISHED if obj._meta.label == "criteria.evaluationyear" else value
+        elif isinstance(model_field, models.DecimalField):
+            value = "1"
+        elif isinstance(model_field, models.DateField):
+            value = date.today().isoformat()
+        elif isinstance(model_field, models.BooleanField):
+            value = "" if value else "on"
+        elif isinstance(model_field, models.URLField):
+            value = "https://ke-tan-cong.example/"
+        elif isinstance(model_field, models.CharField | models.TextField):
+            value = f"{value or ''}x"[: model_field.max_length or 1000]
+        data[model_field.name] = "" if value is None else value
+    if obj._meta.label == "criteria.evaluationyear":
+        data["published_on"] = date.today().isoformat()
+    return data
+
+
+def model_cases(world, label, model_admin):
+    """The stock admin screens of one model, and django-simple-history's where the model has them."""
+    app, model = label.split(".")
+    prefix = f"admin:{app}_{model}"
+    targets = world.targets(label)
+    readers = {r for r in ROLES if any(may_read(label, r, t) for t in targets)}
+    first = targets[0]
+    cases = {
+        "changelist": [Case(reverse(f"{prefix}_changelist"), first, readers, set())],
+        "add": [Case(reverse(f"{prefix}_add"), first, ADD[label], ADD[label], attack_data(first.obj))],
+    }
+    for action in model_admin.get_actions(_request(world.users["superuser"])):
+        for target in targets:
+            allowed = {r for r in ROLES if may_act(label, action, r, target)}
+            cases["changelist"].append(Case(
+                reverse(f"{prefix}_changelist"), target, readers, allowed,
+                {"action": action, "_selected_action": [target.obj.pk], "post": "yes", "apply": "1",
+                 "reason": "tấn công", "target_year": "2099"}))
+    for target in targets:
+        readers = {r for r in ROLES if may_read(label, r, target)}
+        changers = {r for r in ROLES if may_change(label, r, target)}
+        deleters = {r for r in ROLES if may_change(label, r, target, DELETE)}
+        args = [target.obj.pk]
+        cases.setdefault("change", []).append(
+            Case(reverse(f"{prefix}_change", args=args), target, readers, changers, attack_data(target.obj)))
+        cases.setdefault("delete", []).append(
+            # The page itself, to whoever may delete the object: it says what else a delete would take, or forbid.
+            Case(reverse(f"{prefix}_delete", args=args), target, changers, deleters, {"post": "yes"}))
+        cases.setdefault("history", []).append(Case(reverse(f"{prefix}_history", args=args), target, readers, set()))
+        if hasattr(model_admin, "history_form_view"):
+            version = target.obj.history.latest().history_id
+            cases.setdefault("simple_history", []).append(Case(
+                reverse(f"{prefix}_simple_history", args=[target.obj.pk, version]), target, readers, NOBODY,
+                attack_data(target.obj)))
+        cases.setdefault("redirect", []).append(
+            Case(f"/admin/{app}/{model}/{target.obj.pk}/", target, STAFF, STAFF, ok=(302,)))
+    return cases
+
+
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def score_cases(world):
+    """The score screens of our own: entry, evidence, import, export."""
+    cases = {}
+    for (key, stage), score in world.scores.items():
+        target = Target(score, key, stage)
+        agency, year, criterion = world.agencies[key], world.years[stage], world.criteria[stage]
+        readers = {r for r in ROLES if may_read("rankings.score", r, target)}
+        writers = set()
+        if stage != Status.PUBLISHED:
+            writers |= MANAGERS
+        if stage == Status.SELF_ASSESSMENT and key == "a":
+            writers.add("reporter_a")
+        if stage == Status.APPRAISAL:
+            writers.add("appraiser")
+        entry = reverse("admin:rankings_score_entry_form", kwargs={"agency_id": agency.pk, "year": year.year})
+        cases.setdefault("entry_form", []).append(Case(entry, target, readers, writers, {
+            "version": scores_version(agency, year), f"self_assessed_{criterion.pk}": "5",
+            f"value_{criterion.pk}": "5", f"appraisal_comment_{criterion.pk}": "tấn công",
+            f"evidence_url_{criterion.pk}": "https://ke-tan-cong.example/"}))
+        cases.setdefault("evidence", []).append(Case(
+            reverse("admin:rankings_score_evidence", args=[score.pk]), target, readers, readers))
+    published = Target(world.years[Status.PUBLISHED], None, Status.PUBLISHED)
+    reachers = READERS | {"reporter_a"}
+    sheet = sheets.xlsx([["Tên cơ quan", "1.1"], ["Sở A", 3]])
+    draft = world.years[Status.DRAFT]
+    cases["entry"] = [Case(reverse("admin:rankings_score_entry"), published, reachers, reachers)]
+    cases["import"] = [Case(reverse("admin:rankings_score_import"), Target(draft, None, Status.DRAFT), MANAGERS,
+                            MANAGERS, {"year": draft.year, "agency_group": world.block.slug,
+                                       "file": ("diem.xlsx", sheet)})]
+    cases["import_confirm"] = [Case(reverse("admin:rankings_score_import_confirm"), published, NOBODY, MANAGERS)]
+    cases["import_cancel"] = [Case(reverse("admin:rankings_score_import_cancel"), published, NOBODY, MANAGERS)]
+    cases["export"] = [Case(reverse("admin:rankings_score_export") + f"?year={year.year}&agency_group="
+                            f"{world.block.slug}&format=csv", Target(year, None, stage), READERS, READERS)
+                       for stage, year in world.years.items()]
+    cases["importlog_file"] = [Case(reverse("admin:rankings_importlog_file", args=[world.import_log.pk]), published,
+                                    MANAGERS, MANAGERS)]
+    return cases
+
+
+def public_cases(world):
+    """The public site: published years for everyone, nothing of the others for anyone."""
+    cases = {}
+    for stage, year in world.years.items():
+        everyone = set(ROLES) if stage == Status.PUBLISHED else NOBODY
+        target = Target(year, None, stage)
+        slug = world.block.slug
+        cases.setdefault("ranking", []).append(Case(f"/rankings/{year.year}/{slug}/", target, everyone, NOBODY))
+        cases.setdefault("criteria", []).append(Case(f"/criteria/{year.year}/{slug}/", target, everyone, NOBODY))
+        cases.setdefault("download", []).extend(
+            Case(f"/rankings/{year.year}/{slug}.{fmt}", target, everyone, NOBODY) for fmt in ("csv", "xlsx", "json"))
+        cases.setdefault("agency", []).append(
+            Case(f"/agencies/{world.agencies['a'].slug}/?year={year.year}", target, everyone, NOBODY))
+        cases.setdefault("compare", []).append(Case(
+            f"/compare/?year={year.year}&agencies={world.agencies['a'].slug},{world.agencies['b'].slug}", target,
+            everyone, NOBODY))
+    public = Target()
+    cases["home"] = [Case("/", public, set(ROLES), NOBODY), Case("/en/", public, set(ROLES), NOBODY)]
+    cases["health"] = [Case("/healthz", public, set(ROLES), set(ROLES))]
+    return cases
+
+
+def site_cases(world):
+    """The admin site's own screens, autocomplete and catch-all."""
+    nobody_target = Target()
+    apps = {"agencies": READERS, "criteria": READERS, "rankings": READERS | {"reporter_a"}, "auth": SUPERUSER,
+            "axes": SUPERUSER}
+    autocomplete = [("rankings", "score", "agency", READERS), ("rankings", "score", "criterion", READERS),
+                    ("criteria", "criterion", "parent", READERS), ("agencies", "agencyreporter", "agency", READERS)]
+    agency_type = ContentType.objects.get_for_model(Agency).pk
+    return {
+        "admin:index": [Case(reverse("admin:index"), nobody_target, STAFF, STAFF)],
+        "admin:login": [Case(reverse("admin:login"), nobody_target, set(ROLES), set(ROLES), ok=(200, 302))],
+        "admin:logout": [Case(reverse("admin:logout"), nobody_target, NOBODY, set(ROLES), ok=(200, 302))],
+        "admin:password_change": [Case(reverse("admin:password_change"), nobody_target, STAFF, STAFF)],
+        "admin:password_change_done": [Case(reverse("admin:password_change_done"), nobody_target, STAFF, NOBODY)],
+        "admin:jsi18n": [Case(reverse("admin:jsi18n"), nobody_target, STAFF, NOBODY)],
+        "admin:view_on_site": [Case(reverse("admin:view_on_site", args=[agency_type, world.agencies["b"].pk]),
+                                    nobody_target, NOBODY, NOBODY)],
+        "admin:app_list": [Case(reverse("admin:app_list", args=[app]), nobody_target, allowed, allowed)
+                           for app, allowed in apps.items()],
+        "admin:autocomplete": [
+            Case(reverse("admin:autocomplete") + f"?app_label={app}&model_name={model}&field_name={name}&term=S",
+                 nobody_target, allowed, NOBODY) for app, model, name, allowed in autocomplete],
+        "admin:auth_user_password_change": [Case(
+            reverse("admin:auth_user_password_change", args=[world.users["ict"].pk]), Target(world.users["ict"]),
+            SUPERUSER, SUPERUSER, {"password1": "mat-khau-moi-dai-1", "password2": "mat-khau-moi-dai-1"})],
+        "admin catch-all": [Case("/admin/khong-co-trang-nay/", nobody_target, NOBODY, NOBODY)],
+    }
+
+
+def all_cases(world):
+    """{rule name: [Case]}, every URL pattern the project serves under one of these names."""
+    cases = {}
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        for view, items in model_cases(world, label, model_admin).items():
+            cases[f"{label} {view}"] = items
+    cases.update({f"rankings.score {name}": items for name, items in score_cases(world).items()})
+    cases.update({f"public {name}": items for name, items in public_cases(world).items()})
+    cases.update(site_cases(world))
+    return cases
+
+
+# Which rule covers each URL pattern of our own: the pattern's name, or its route when it has none.
+PATTERN_RULES = {
+    "health": "public health", "ranking_download": "public download", "rankings:home": "public home",
+    "rankings:ranking": "public ranking", "rankings:agency": "public agency", "rankings:criteria": "public criteria",
+    "rankings:compare": "public compare",
+    "admin:rankings_score_entry": "rankings.score entry",
+    "admin:rankings_score_entry_form": "rankings.score entry_form",
+    "admin:rankings_score_import": "rankings.score import",
+    "admin:rankings_score_import_confirm": "rankings.score import_confirm",
+    "admin:rankings_score_import_cancel": "rankings.score import_cancel",
+    "admin:rankings_score_export": "rankings.score export",
+    "admin:rankings_score_evidence": "rankings.score evidence",
+    "admin:rankings_importlog_file": "rankings.score importlog_file",
+    "admin/(?P<url>.*)$": "admin catch-all",
+}
+
+
+def url_patterns(patterns=None, prefix="", namespace=None):
+    """(name or None, route) of every URL pattern, through includes and namespaces."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, prefix + str(pattern.pattern)
+
+
+def rule_for(name, route):
+    if name in PATTERN_RULES:
+        return PATTERN_RULES[name]
+    if name is None:
+        for model in admin.site._registry:
+            if route == f"admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/":
+                return f"{model._meta.label_lower} redirect"
+        return PATTERN_RULES.get(route)
+    for model, model_admin in admin.site._registry.items():
+        for view in model_views(model_admin):
+            if name == f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}":
+                return f"{model._meta.label_lower} {view}"
+    return name if name.startswith("admin:") else None
+
+
+def test_every_url_pattern_has_a_rule(django_user_model):
+    world = World(django_user_model)
+    rules = all_cases(world)
+    unclassified = [(name, route) for name, route in url_patterns() if rule_for(name, route) not in rules]
+    assert unclassified == [], "URL patterns without an authorization rule in tests/test_authorization_matrix.py"
+    covered = {rule_for(name, route) for name, route in url_patterns()}
+    assert set(rules) - covered == set(), "rules for URLs that no longer exist"
+
+
+def fingerprint():
+    """Everything a request could change that matters: the data, the users, their groups and permissions."""
+    tracked = [AgencyGroup, Agency, AgencyReporter, EvaluationYear, CriteriaGroup, Criterion, Score, Band, ImportLog,
+               User, Group, User.groups.through, User.user_permissions.through, Group.permissions.through]
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tracked}
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def refused(response, role):
+    if role == "anonymous" and response.status_code == 302:  # to the login page, or to the index that asks it
+        return response["Location"].startswith(("/admin/login/", "/admin/"))
+    return response.status_code in (302, 400, 403, 404, 405)
+
+
+def run_case(world, clients, role, case, method):
+    client = clients[role]
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    with transaction.atomic():
+        before = fingerprint()
+        if method == "GET":
+            response = client.get(case.url)
+        else:
+            files = {name: value for name, value in case.data.items() if isinstance(value, tuple)}
+            payload = {name: value for name, value in case.data.items() if name not in files}
+            for name, (filename, content) in files.items():
+                payload[name] = ContentFile(content, name=filename)
+            response = client.post(case.url, payload)
+        after = fingerprint()
+        transaction.set_rollback(True)
+    problems = []
+    content = body(response)
+    for key, secret in SECRET.items():
+        if secret.lower().encode() in content.lower() and not may_read("rankings.score", role, Target(agency=key)):
+            problems.append(f"shows agency {key.upper()}'s details")
+    allowed = role in (case.get if method == "GET" else case.post)
+    if method == "GET" and allowed and response.status_code not in case.ok:
+        problems.append(f"refused ({response.status_code}) though allowed")
+    if method == "POST" and allowed and (response.status_code in (403, 404, 405) or "/admin/login/" in response.get(
+            "Location", "")):
+        problems.append(f"refused ({response.status_code}) though allowed")
+    if not allowed and method == "GET" and not refused(response, role):
+        problems.append(f"answered {response.status_code} though refused")
+    if not allowed and before != after:
+        changed = [label for label in before if before[label] != after[label]]
+        problems.append(f"changed {changed} though refused")
+    return [f"{method} {case.url} as {role} ({case.target.agency or '-'}, {case.target.stage or '-'}): {p}"
+            for p in problems]
+
+
+RULE_NAMES = [
+    *(f"{model._meta.label_lower} {view}" for model, model_admin in admin.site._registry.items()
+      for view in model_views(model_admin)),
+    *(f"rankings.score {name}" for name in ["entry", "entry_form", "import", "import_confirm", "import_cancel",
+                                            "export", "evidence", "importlog_file"]),
+    *(f"public {name}" for name in ["ranking", "criteria", "download", "agency", "compare", "home", "health"]),
+    "admin:index", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
+    "admin:jsi18n", "admin:view_on_site", "admin:app_list", "admin:autocomplete", "admin:auth_user_password_change",
+    "admin catch-all",
+]
+
+
+@pytest.mark.parametrize("rule", RULE_NAMES)
+def test_each_role_reaches_exactly_what_its_rule_allows(rule, django_user_model):
+    world = World(django_user_model)
+    cases = all_cases(world)
+    clients = {role: Client() for role in ROLES}
+    problems = [problem for case in cases[rule] for role in ROLES for method in ("GET", "POST")
+                for problem in run_case(world, clients, role, case, method)]
+    assert problems == []
