@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
 from common.history_admin import ReadOnlyHistoryAdmin
 
 from .models import CriteriaGroup, Criterion, EvaluationYear

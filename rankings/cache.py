@@ -28,7 +28,6 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 VERSION_KEY = "public-data-version"
-MAX_PARAMETER_LENGTH = 500
 
 
 def data_version():
@@ -57,12 +56,12 @@ class PublicPage:
     search_params: tuple[str, ...] = ()  # free text it reads: a request that carries one is not cached
 
     def query(self, query):
-        """Only the parameters the page declares, each stripped, without empty or overlong values."""
+        """Only the parameters the page declares, each stripped, without empty values."""
         kept = QueryDict(mutable=True)
         for name in (*self.params, *self.search_params):
             for value in query.getlist(name):
                 value = value.strip()
-                if value and len(value) <= MAX_PARAMETER_LENGTH:
+                if value:
                     kept.appendlist(name, value)
         return kept
 

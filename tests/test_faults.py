@@ -96,7 +96,8 @@ def test_two_imports_of_the_same_year_and_block_are_serialised(block, monkeypatc
 
     def run(name, value):
         try:
-            outcomes[name] = apply_import(content=sheet(value), filename=f"{name}.xlsx", year=year, agency_group=group, user=None)
+            outcomes[name] = apply_import(content=sheet(value), filename=f"{name}.xlsx", year=year, agency_group=group,
+                                          user=None)
         except Exception as error:  # collected and asserted on below
             errors.append(error)
         finally:
