@@ -27,6 +27,11 @@ class AgencyGroup(models.Model):
     def __str__(self):
         return self.localized_name
 
+    def clean(self):
+        # Here as well as in save(): the slug made from the name is checked for uniqueness with the form's fields.
+        if not self.slug:
+            self.slug = vietnamese.slugify(self.name)
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vietnamese.slugify(self.name)
@@ -67,6 +72,10 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if not self.slug:
+            self.slug = vietnamese.slugify(self.name)
 
     def save(self, *args, **kwargs):
         if not self.slug:

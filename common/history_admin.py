@@ -7,14 +7,30 @@ a change to scores, years or criteria goes through the services, which check rol
 """
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    def visible_history(self, request, records):
+        """The historical records of deleted objects that this user may read: narrow it as get_queryset does."""
+        return records
+
+    def _deleted_object(self, request, object_id):
+        # A deleted object's history stays readable to whoever could read the object (it is the audit trail).
+        try:
+            pk = self.model._meta.pk.to_python(object_id)
+        except ValidationError:
+            return None
+        records = self.visible_history(request, self.model.history.filter(**{self.model._meta.pk.attname: pk}))
+        record = records.order_by("-history_date").first()
+        return record.instance if record else None
+
     def _visible_object(self, request, object_id):
-        obj = self.get_object(request, unquote(object_id))  # through get_queryset; None for a malformed id too
+        object_id = unquote(object_id)
+        # Through get_queryset; None for a malformed id too.
+        obj = self.get_object(request, object_id) or self._deleted_object(request, object_id)
         if obj is None:
             raise Http404
         if not self.has_view_or_change_permission(request, obj):

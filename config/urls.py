@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from rankings import converters  # noqa: F401  (the <year:…> converter)
 from rankings.views import ranking_download
 
 from .health import health
@@ -9,7 +10,7 @@ from .health import health
 urlpatterns = [
     path("healthz", health, name="health"),
     # Downloads are the same in every language, so they live outside the language prefix.
-    path("rankings/<int:year>/<slug:group_slug>.<str:fmt>", ranking_download, name="ranking_download"),
+    path("rankings/<year:year>/<slug:group_slug>.<str:fmt>", ranking_download, name="ranking_download"),
     # Vietnamese at /, English at /en/: each page has a stable address per language.
     *i18n_patterns(
         path("admin/", admin.site.urls),

@@ -78,8 +78,8 @@ def change_year_status(*, year: EvaluationYear, status: str, user, reason: str =
         raise ValidationError(_("Give a reason for taking the year %(year)s back to “%(status)s”.")
                               % {"year": year.year, "status": EvaluationYear.Status(status).label})
     year.status = status
-    if status == EvaluationYear.Status.PUBLISHED:
-        year.published_on = timezone.localdate()
+    # The date of the publication in force: none while the year is taken back (its history keeps the earlier ones).
+    year.published_on = timezone.localdate() if status == EvaluationYear.Status.PUBLISHED else None
     year._change_reason = reason.strip() or None  # django-simple-history keeps it with the change
     year._history_user = user
     year.save()

@@ -58,6 +58,9 @@ class ScoreAdmin(ReadOnlyHistoryAdmin):
     def get_queryset(self, request):
         return visible_scores(request.user, super().get_queryset(request))
 
+    def visible_history(self, request, records):
+        return visible_scores(request.user, records)
+
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and reaches_scores(request.user)
 
@@ -306,9 +309,9 @@ class ImportLogAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, log.file_name)
 
     def download_view(self, request, pk):
-        log = get_object_or_404(ImportLog, pk=pk)
-        if not self.has_view_permission(request, log):
+        if not self.has_view_permission(request):  # before the look-up: a refusal tells nothing of which ids exist
             raise PermissionDenied
+        log = get_object_or_404(ImportLog, pk=pk)
         return FileResponse(log.file.open("rb"), as_attachment=True, filename=log.file_name)
 
     def has_add_permission(self, request):

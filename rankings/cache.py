@@ -8,10 +8,12 @@ made by one worker, or from the command line, reaches all of them. Only publishe
 200 responses are kept, so nothing unpublished ever reaches the cache. One version for the whole site keeps
 this simple and correct; the price is that an edit to one year also refreshes the others.
 
-The cache holds a bounded number of pages: a page is keyed on its scheme, its host (one of ALLOWED_HOSTS),
-its path and the query parameters it declares, nothing else. The middleware hands the view only those
-parameters, so a page cannot show what its key does not hold; the views answer an invalid value with
-something other than 200 (a redirect, 400 or 404), which is never kept; free-text searches are not cached.
+The cache holds a bounded number of pages: a page is keyed on its path and the query parameters it declares,
+one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one address
+(production always has one), since the page then writes the request's host in its og:url. The middleware hands
+the view only the declared parameters, so a page cannot show what its key does not hold; the views answer an
+invalid value with something other than 200 (a redirect, 400 or 404), which is never kept; free-text searches
+are not cached; a year in an address has four digits, no leading zero.
 """
 
 import hashlib
@@ -50,34 +52,43 @@ def invalidate_public_pages():
     transaction.on_commit(_bump)
 
 
+def _comma_list(values):
+    """Every comma-separated item of every value, stripped, each once, in order: 'a, b,,a' and 'a&b' are 'a,b'."""
+    items = (item.strip() for value in values for item in value.split(","))
+    return ",".join(dict.fromkeys(item for item in items if item))
+
+
 @dataclass(frozen=True)
 class PublicPage:
     params: tuple[str, ...] = ()  # query parameters the page reads, part of its cache key
+    list_params: tuple[str, ...] = ()  # the same, each a list of items, as ?agencies=a,b or ?agencies=a&agencies=b
     search_params: tuple[str, ...] = ()  # free text it reads: a request that carries one is not cached
 
     def query(self, query):
-        """Only the parameters the page declares, each stripped, without empty values."""
+        """Only the parameters the page declares, in one canonical form: one value each, stripped, none empty."""
         kept = QueryDict(mutable=True)
         for name in (*self.params, *self.search_params):
-            for value in query.getlist(name):
-                value = value.strip()
-                if value:
-                    kept.appendlist(name, value)
+            value = query.get(name, "").strip()  # the last one, as QueryDict.get reads it
+            if value:
+                kept[name] = value
+        for name in self.list_params:
+            if value := _comma_list(query.getlist(name)):
+                kept[name] = value
         return kept
 
     def cacheable(self, query):
         return not any(name in query for name in self.search_params)
 
 
-def public_page(view=None, *, params=(), search_params=()):
+def public_page(view=None, *, params=(), list_params=(), search_params=()):
     """Mark a view whose successful GET responses PublicPageCacheMiddleware may keep.
 
-    `params` and `search_params` name the query parameters it reads (see PublicPage); it sees no others.
-    A public page only reads: any method but GET and HEAD is answered 405.
+    `params`, `list_params` and `search_params` name the query parameters it reads (see PublicPage); it sees no
+    others. A public page only reads: any method but GET and HEAD is answered 405.
     """
     def mark(view):
         view = require_safe(view)
-        view.public_page = PublicPage(tuple(params), tuple(search_params))
+        view.public_page = PublicPage(tuple(params), tuple(list_params), tuple(search_params))
         return view
 
     return mark(view) if view is not None else mark
@@ -106,7 +117,8 @@ class PublicPageCacheMiddleware:
         request.META["QUERY_STRING"] = request.GET.urlencode()  # for get_full_path() and build_absolute_uri()
         if not page.cacheable(request.GET):
             return self.get_response(request)
-        address = f"{request.scheme}://{host}{request.get_full_path()}"
+        site = "" if settings.SITE_URL else f"{request.scheme}://{host}"
+        address = f"{site}{request.get_full_path()}"
         key = f"public-page:{data_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:

@@ -18,3 +18,11 @@ def languages(request):
             for code, _name in settings.LANGUAGES
         ]
     }
+
+
+def canonical_url(request):
+    """This page's address for og:url: on the site's one address (SITE_URL) when it has one, so that a cached
+    page is the same whatever host name reached it; on the request's own host otherwise (development)."""
+    if settings.SITE_URL:
+        return {"canonical_url": settings.SITE_URL + request.get_full_path()}
+    return {"canonical_url": request.build_absolute_uri()}

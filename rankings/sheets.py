@@ -118,7 +118,7 @@ class ScoreSheetCSV(base_formats.CSV):
 
     def create_dataset(self, in_stream):
         if in_stream.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = in_stream.decode("utf-16")
+            text = self._decode(in_stream, "utf-16")
         else:
             text = next(
                 (decoded for decoded in (self._decode(in_stream, e) for e in self.ENCODINGS) if decoded is not None),

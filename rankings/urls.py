@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import converters, views  # noqa: F401  (importing converters registers <year:…>)
 
 app_name = "rankings"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("rankings/<int:year>/<slug:group_slug>/", views.ranking, name="ranking"),
+    path("rankings/<year:year>/<slug:group_slug>/", views.ranking, name="ranking"),
     path("agencies/<slug:slug>/", views.agency, name="agency"),
-    path("criteria/<int:year>/<slug:group_slug>/", views.criteria, name="criteria"),
+    path("criteria/<year:year>/<slug:group_slug>/", views.criteria, name="criteria"),
     path("compare/", views.compare, name="compare"),
 ]

@@ -188,16 +188,15 @@ def criteria(request, year, group_slug):
     })
 
 
-@public_page(params=["year", "agencies"])
+@public_page(params=["year"], list_params=["agencies"])
 def compare(request):
     published = PublishedYears()
     if not published:
         raise Http404("Nothing is published yet.")
     requested = _requested_year(request)
     year = published.get(requested) if requested else published.latest
-    # ?agencies=a,b from a link, or ?agencies=a&agencies=b from the form's checkboxes
-    requested = (slug.strip() for value in request.GET.getlist("agencies") for slug in value.split(","))
-    slugs = list(dict.fromkeys(slug for slug in requested if slug))
+    # ?agencies=a,b from a link, or ?agencies=a&agencies=b from the form's checkboxes: one list by now (cache.py)
+    slugs = request.GET["agencies"].split(",") if "agencies" in request.GET else []
     agency_groups = list(AgencyGroup.objects.all())
     rankings = build_rankings(years=[year], published=published, agency_groups=agency_groups)
     error, block, chosen = None, None, []

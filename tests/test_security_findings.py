@@ -410,3 +410,65 @@ def test_behind_the_proxy_a_lockout_is_for_the_client_not_for_everyone(client, e
     response = client.post(reverse("admin:login"), {"username": "ict", "password": "mat-khau-dung-1"},
                            REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="198.51.100.20")
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(e["ict"].pk)
+
+
+# Found by attacking a production-settings server (three gunicorn workers on PostgreSQL) after the fixes above
+
+
+def test_host_names_and_repeated_or_padded_parameters_add_no_cache_entry(client, demo, settings):
+    settings.SITE_URL = "https://xephang.hungyen.gov.vn"
+    settings.ALLOWED_HOSTS = ["xephang.hungyen.gov.vn", "localhost"]
+    for host in ["localhost", "LOCALHOST", "localhost:8100", "localhost.", "xephang.hungyen.gov.vn:0443"]:
+        page = client.get("/agencies/so-tai-chinh/?year=2019&year=2019", HTTP_HOST=host).content.decode()
+        assert 'og:url" content="https://xephang.hungyen.gov.vn/agencies/so-tai-chinh/?year=2019"' in page
+    for agencies in ["so-tai-chinh,so-y-te", "so-tai-chinh,so-y-te,", ",so-tai-chinh,,%20so-y-te",
+                     "so-tai-chinh,so-y-te,so-tai-chinh", "so-tai-chinh&agencies=so-y-te"]:
+        assert client.get(f"/compare/?year=2019&agencies={agencies}", HTTP_HOST="localhost").status_code == 200
+    assert cached_pages() == 2
+    for padded in ["/rankings/02019/so-ban-nganh/", "/criteria/0002019/so-ban-nganh/",
+                   "/rankings/002019/so-ban-nganh.json", "/en/rankings/02019/so-ban-nganh/"]:
+        assert client.get(padded, HTTP_HOST="localhost").status_code == 404
+    assert cached_pages() == 2
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfeA", b"\xff\xfe\x00\xd8", b"\xfe\xff\x00", b"\xff\xfe\x00\xdcA\x00"])
+def test_a_broken_utf16_csv_is_refused_clearly(ict_client, content):
+    [(_row, _column, vietnamese, english)] = import_problems(ict_client, content)
+    assert "not a valid CSV" in english and "CSV" in vietnamese
+
+
+@pytest.mark.parametrize(("url", "fields"), [
+    ("admin:agencies_agency_add", {"name": "Sở A.", "slug": "", "order": 1}),
+    ("admin:agencies_agencygroup_add", {"name": "Khối sở!", "slug": "", "order": 1}),
+])
+def test_a_blank_slug_that_would_repeat_another_is_a_form_error(ict_client, evaluation, url, fields):
+    factories.agency_group(name="Khối sở", slug="khoi-so")
+    response = ict_client.post(reverse(url), {**fields, "group": evaluation["block"].pk})
+    assert response.status_code == 200 and response.context["adminform"].form.errors["slug"]
+
+
+def test_a_deleted_scores_history_stays_readable_to_those_who_could_read_it(client, evaluation):
+    e = evaluation
+    EvaluationYear.objects.filter(year=2024).update(status=Status.SELF_ASSESSMENT)
+    own, other = e["scores"]["a"].pk, e["scores"]["b"].pk
+    Score.objects.filter(pk__in=[own, other]).delete()  # what clearing every field on the entry screen does
+    history = reverse("admin:rankings_score_history", args=[own])
+    for user, status in [(e["ict"], 200), (e["appraiser"], 200), (e["reporter"], 200), (e["unlinked"], 404)]:
+        client.force_login(user)
+        assert client.get(history).status_code == status
+    client.force_login(e["reporter"])
+    assert client.get(reverse("admin:rankings_score_history", args=[other])).status_code == 404
+
+
+def test_an_import_log_file_refused_says_nothing_of_which_ids_exist(client, evaluation):
+    client.force_login(evaluation["appraiser"])
+    assert client.get(reverse("admin:rankings_importlog_file", args=[1])).status_code == 403
+    assert client.get(reverse("admin:rankings_importlog_file", args=[999])).status_code == 403
+
+
+def test_an_unpublished_year_has_no_publication_date(evaluation):
+    call_command("publish", "2024")
+    call_command("unpublish", "2024", "--reason", "sửa điểm")
+    year = EvaluationYear.objects.get(year=2024)
+    assert (year.status, year.published_on) == (Status.APPRAISAL, None)
+    assert year.history.filter(status=Status.PUBLISHED).exclude(published_on=None).exists()

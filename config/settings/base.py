@@ -21,6 +21,9 @@ def env_list(name, default=""):
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The public site's one address, e.g. https://xephang.hungyen.gov.vn: pages name it in og:url, and a cached page
+# then serves every allowed host. Empty: each request's own host (development).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -123,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rankings.context_processors.languages",
+                "rankings.context_processors.canonical_url",
             ],
         },
     },

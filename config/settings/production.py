@@ -25,6 +25,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
 # The health check is asked over plain HTTP from inside the container.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")  # noqa: F405
+# The first allowed host unless said otherwise: a cached page never carries the host of whoever asked first.
+SITE_URL = SITE_URL or f"{'https' if HTTPS else 'http'}://{ALLOWED_HOSTS[0]}"  # noqa: F405
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,16 @@
+from django.urls import register_converter
+
+
+class YearConverter:
+    """A year in an address: four digits, no leading zero, so that each year has one address (and one cache entry)."""
+
+    regex = "[1-9][0-9]{3}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(YearConverter, "year")  # here, once: both URL modules import this one
