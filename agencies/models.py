@@ -27,15 +27,15 @@ class AgencyGroup(models.Model):
     def __str__(self):
         return self.localized_name
 
-    def clean(self):
-        # Here as well as in save(): the slug made from the name is checked for uniqueness with the form's fields.
-        if not self.slug:
-            self.slug = vietnamese.slugify(self.name)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vietnamese.slugify(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Here as well as in save(): the slug made from the name is checked for uniqueness with the form's fields.
+        if not self.slug:
+            self.slug = vietnamese.slugify(self.name)
 
     @property
     def localized_name(self):
@@ -73,10 +73,6 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if not self.slug:
-            self.slug = vietnamese.slugify(self.name)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vietnamese.slugify(self.name)
@@ -85,6 +81,10 @@ class Agency(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key", "search_text"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.slug:
+            self.slug = vietnamese.slugify(self.name)
 
     @property
     def display_name(self):
