@@ -42,7 +42,7 @@ screenshots: install-dev messages
 # Speed and memory as ratios measured in one run: SIZE=S|M|L, on DATABASE_URL (SQLite by default).
 SIZE ?= S
 bench: install-dev
-	$(MANAGE) bench --size $(SIZE) --json bench-$(SIZE).json
+	$(BIN)/python -m benchmarks bench --size $(SIZE) --json bench-$(SIZE).json
 
 # gunicorn + PostgreSQL at 127.0.0.1:5432 + Redis at 127.0.0.1:6379, 50 locust users, twice 60 s.
 loadtest: install-dev messages

@@ -1,14 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import vietnamese
-
-
-def localized(name, name_en):
-    """The English name when the page is in English and one is known; the Vietnamese name otherwise."""
-    return name_en if name_en and (get_language() or "").startswith("en") else name
+from common import vietnamese
+from common.text import localized
 
 
 class AgencyGroup(models.Model):

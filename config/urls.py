@@ -2,8 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from rankings import converters  # noqa: F401  (the <year:…> converter)
-from rankings.views import ranking_download
+from public import converters  # noqa: F401  (the <year:…> converter)
+from public.views import ranking_download
 
 from .health import health
 
@@ -14,7 +14,7 @@ urlpatterns = [
     # Vietnamese at /, English at /en/: each page has a stable address per language.
     *i18n_patterns(
         path("admin/", admin.site.urls),
-        path("", include("rankings.urls")),
+        path("", include("public.urls")),
         prefix_default_language=False,
     ),
 ]

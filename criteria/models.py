@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.models import localized
+from common.text import localized
 
 
 class EvaluationYearQuerySet(models.QuerySet):

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rankings.cache import invalidate_public_pages
+from common.data_version import invalidate_public_pages
 
 from .models import Criterion, EvaluationYear
 

@@ -76,7 +76,7 @@ def main():
     run(PYTHON, "manage.py", "migrate", "--noinput", "-v0", env=env)
     run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
     sheet = workdir / "import.xlsx"
-    loaded = run(PYTHON, "manage.py", "load_synthetic", "--size", "M", "--import-sheet", str(sheet), env=env,
+    loaded = run(PYTHON, "-m", "benchmarks", "load_synthetic", "--size", "M", "--import-sheet", str(sheet), env=env,
                  capture_output=True, text=True)
     *_, import_year, _and, _block, import_group = loaded.stdout.split()
     run(PYTHON, "-c", "import redis; redis.Redis.from_url('redis://127.0.0.1:6379/14').flushdb()", env=env)

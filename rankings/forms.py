@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, AgencyGroup
+from agencies.models import Agency
+from common.numbers import points
 from criteria.models import EvaluationYear
 
 from .files import validate_evidence
-from .formatting import points
 from .models import score_value_error
 
 
@@ -66,18 +66,3 @@ class AgencyScoresForm(forms.Form):
             criterion.pk: {name: self.cleaned_data[self.field_name(name, criterion)] for name in self.editable}
             for criterion in self.criteria
         } if self.editable else {}
-
-
-class ScoreSheetForm(forms.Form):
-    """Which year and block a score sheet is for."""
-
-    year = forms.ModelChoiceField(label=_("Year"), queryset=EvaluationYear.objects.all(), to_field_name="year")
-    agency_group = forms.ModelChoiceField(label=_("Block"), queryset=AgencyGroup.objects.all(), to_field_name="slug")
-
-
-class ScoreImportForm(ScoreSheetForm):
-    file = forms.FileField(label=_("Spreadsheet (XLSX, ODS or CSV)"))
-
-
-class ScoreExportForm(ScoreSheetForm):
-    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")])

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.models import localized
+from common.numbers import lazy_message, points
+from common.text import localized
 from criteria.models import Criterion
 
 from .files import private_storage, validate_evidence
-from .formatting import lazy_message, points
 
 
 def score_value_error(criterion, value):

@@ -6,25 +6,16 @@ Each function runs a fixed number of queries, whatever the number of agencies, c
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.http import Http404
 
 from agencies.models import Agency, AgencyGroup
+from common.numbers import cents, percent_of
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 
-from .formatting import CENT
 from .models import Band, Score
-
-
-def cents(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def percent_of(total, maximum):
-    """`total` as a percent of `maximum`, to the cent, halves rounded up as people round them."""
-    return cents(total * 100 / maximum)
 
 
 @dataclass

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agencies.models import Agency
+from common.data_version import invalidate_public_pages
+from common.numbers import lazy_message
 from criteria.models import Criterion, EvaluationYear
 
-from .cache import invalidate_public_pages
-from .formatting import lazy_message
 from .models import Score, score_value_error
 from .roles import can_appraise, is_ict_staff, reporter_agency_id
 

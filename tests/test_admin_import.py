@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from imports.importing import PENDING_FOLDER
 from rankings.files import private_storage
-from rankings.importing import PENDING_FOLDER
 from rankings.models import ImportLog, Score
 from tests import sheets
 from tests.sheets import PROVINCE_ROWS
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(client, content, name="diem-2019.xlsx"):
-    return client.post(reverse("admin:rankings_score_import"), {
+    return client.post(reverse("admin:rankings_importlog_import"), {
         "year": "2019", "agency_group": "so-ban-nganh", "file": SimpleUploadedFile(name, content),
     })
 
@@ -39,7 +39,7 @@ def test_the_preview_shows_what_changes_with_totals_and_ranks_and_saves_nothing(
 def test_confirm_imports_logs_and_keeps_the_file(staff_client, block):
     content = sheets.province_sheet(PROVINCE_ROWS)
     upload(staff_client, content)
-    response = staff_client.post(reverse("admin:rankings_score_import_confirm"), follow=True)
+    response = staff_client.post(reverse("admin:rankings_importlog_import_confirm"), follow=True)
     assert response.status_code == 200
     assert "Đã nhập diem-2019.xlsx: 7 điểm mới" in response.content.decode()
     assert Score.objects.count() == 7
@@ -51,11 +51,11 @@ def test_confirm_imports_logs_and_keeps_the_file(staff_client, block):
 
 def test_cancel_leaves_nothing_behind(staff_client, block):
     upload(staff_client, sheets.province_sheet(PROVINCE_ROWS))
-    response = staff_client.post(reverse("admin:rankings_score_import_cancel"), follow=True)
+    response = staff_client.post(reverse("admin:rankings_importlog_import_cancel"), follow=True)
     assert "Đã hủy nhập" in response.content.decode()
     assert not Score.objects.exists() and not ImportLog.objects.exists()
     assert pending_files() == []
-    again = staff_client.post(reverse("admin:rankings_score_import_confirm"), follow=True)
+    again = staff_client.post(reverse("admin:rankings_importlog_import_confirm"), follow=True)
     assert "Không có lần nhập nào đang chờ xác nhận" in again.content.decode()
     assert not Score.objects.exists()
 
@@ -71,7 +71,7 @@ def test_a_bad_file_shows_every_problem_with_row_and_column_and_changes_nothing(
 
 
 def test_the_score_sheet_download_is_a_template_for_a_year_without_scores(staff_client, block):
-    response = staff_client.get(reverse("admin:rankings_score_export"),
+    response = staff_client.get(reverse("admin:rankings_importlog_export"),
                                 {"year": "2019", "agency_group": "so-ban-nganh", "format": "csv"})
     assert response["Content-Disposition"] == 'attachment; filename="diem-so-ban-nganh-2019.csv"'
     lines = response.content.decode("utf-8-sig").splitlines()

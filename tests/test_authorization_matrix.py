@@ -266,12 +266,12 @@ def score_cases(world):
     sheet = sheets.xlsx([["Tên cơ quan", "1.1"], ["Sở A", 3]])
     draft = world.years[Status.DRAFT]
     cases["entry"] = [Case(reverse("admin:rankings_score_entry"), published, reachers, reachers)]
-    cases["import"] = [Case(reverse("admin:rankings_score_import"), Target(draft, None, Status.DRAFT), MANAGERS,
+    cases["import"] = [Case(reverse("admin:rankings_importlog_import"), Target(draft, None, Status.DRAFT), MANAGERS,
                             MANAGERS, {"year": draft.year, "agency_group": world.block.slug,
                                        "file": ("diem.xlsx", sheet)})]
-    cases["import_confirm"] = [Case(reverse("admin:rankings_score_import_confirm"), published, NOBODY, MANAGERS)]
-    cases["import_cancel"] = [Case(reverse("admin:rankings_score_import_cancel"), published, NOBODY, MANAGERS)]
-    cases["export"] = [Case(reverse("admin:rankings_score_export") + f"?year={year.year}&agency_group="
+    cases["import_confirm"] = [Case(reverse("admin:rankings_importlog_import_confirm"), published, NOBODY, MANAGERS)]
+    cases["import_cancel"] = [Case(reverse("admin:rankings_importlog_import_cancel"), published, NOBODY, MANAGERS)]
+    cases["export"] = [Case(reverse("admin:rankings_importlog_export") + f"?year={year.year}&agency_group="
                             f"{world.block.slug}&format=csv", Target(year, None, stage), READERS, READERS)
                        for stage, year in world.years.items()]
     cases["importlog_file"] = [Case(reverse("admin:rankings_importlog_file", args=[world.import_log.pk]), published,
@@ -345,15 +345,15 @@ def all_cases(world):
 
 # Which rule covers each URL pattern of our own: the pattern's name, or its route when it has none.
 PATTERN_RULES = {
-    "health": "public health", "ranking_download": "public download", "rankings:home": "public home",
-    "rankings:ranking": "public ranking", "rankings:agency": "public agency", "rankings:criteria": "public criteria",
-    "rankings:compare": "public compare",
+    "health": "public health", "ranking_download": "public download", "public:home": "public home",
+    "public:ranking": "public ranking", "public:agency": "public agency", "public:criteria": "public criteria",
+    "public:compare": "public compare",
     "admin:rankings_score_entry": "rankings.score entry",
     "admin:rankings_score_entry_form": "rankings.score entry_form",
-    "admin:rankings_score_import": "rankings.score import",
-    "admin:rankings_score_import_confirm": "rankings.score import_confirm",
-    "admin:rankings_score_import_cancel": "rankings.score import_cancel",
-    "admin:rankings_score_export": "rankings.score export",
+    "admin:rankings_importlog_import": "rankings.score import",
+    "admin:rankings_importlog_import_confirm": "rankings.score import_confirm",
+    "admin:rankings_importlog_import_cancel": "rankings.score import_cancel",
+    "admin:rankings_importlog_export": "rankings.score export",
     "admin:rankings_score_evidence": "rankings.score evidence",
     "admin:rankings_importlog_file": "rankings.score importlog_file",
     "admin/(?P<url>.*)$": "admin catch-all",

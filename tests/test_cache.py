@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from agencies.models import Agency, AgencyGroup
 from criteria.models import EvaluationYear
 from criteria.services import change_year_status
-from rankings.importing import apply_import
+from imports.importing import apply_import
 from rankings.models import Band, Score
 from tests import sheets
 

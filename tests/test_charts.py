@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from rankings import charts
+from public import charts
 from rankings.selectors import PublishedYears, build_rankings
 from tests import factories
 

@@ -7,10 +7,10 @@ import psycopg2
 import pytest
 from django.db import connection, connections
 
-from rankings import importing
-from rankings.importing import apply_import
+from imports import importing
+from imports.importing import apply_import
+from imports.problems import SheetError
 from rankings.models import ImportLog, Score
-from rankings.problems import SheetError
 from tests import sheets
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,9 +10,9 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from rankings.importing import apply_import
+from imports.importing import apply_import
+from imports.problems import SheetError
 from rankings.models import Score
-from rankings.problems import SheetError
 from tests import sheets
 from tests.sheets import PROVINCE_ROWS
 

@@ -10,10 +10,11 @@ from openpyxl import load_workbook
 
 from agencies.models import AgencyGroup
 from criteria.models import EvaluationYear
-from rankings import roles, score_export
-from rankings.importing import apply_import, parse_number
+from imports import score_sheet
+from imports.importing import apply_import, parse_number
+from imports.problems import SheetError
+from rankings import roles
 from rankings.models import ImportLog, Score
-from rankings.problems import SheetError
 from tests import factories, sheets
 from tests.sheets import PROVINCE_ROWS
 
@@ -102,7 +103,7 @@ def test_a_blank_cell_leaves_the_stored_score(block):
 
 def test_the_exported_template_goes_back_in_unchanged(block, tmp_path):
     year, group = block
-    template = load_workbook(io.BytesIO(score_export.to_xlsx(year, group)))
+    template = load_workbook(io.BytesIO(score_sheet.to_xlsx(year, group)))
     sheet = template.active
     assert [c.value for c in sheet[3]] == ["STT", "Tên cơ quan", "1.1", "1.2", "2.1.1", "2.1.2", "Tổng điểm"]
     assert [c.value for c in sheet[4]][1:3] == ["Tên tiêu chí", "Máy tính và mạng"]

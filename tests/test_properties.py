@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agencies.vietnamese import fold
-from rankings.importing import AgencyMatcher, parse_number
+from common.vietnamese import fold
+from imports.importing import AgencyMatcher, parse_number
 from tests import factories
 
 scores = st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False, allow_infinity=False)

@@ -98,9 +98,9 @@ def test_a_reporter_cannot_import_export_read_import_logs_or_publish(client, eva
     e = evaluation
     as_user(client, e["reporter"])
     upload = SimpleUploadedFile("x.xlsx", sheets.xlsx([["Tên cơ quan", "1.1"], ["Sở B", 1]]))
-    assert client.post(reverse("admin:rankings_score_import"),
+    assert client.post(reverse("admin:rankings_importlog_import"),
                        {"year": "2020", "agency_group": "so-ban-nganh", "file": upload}).status_code == 403
-    assert client.get(reverse("admin:rankings_score_export"),
+    assert client.get(reverse("admin:rankings_importlog_export"),
                       {"year": "2020", "agency_group": "so-ban-nganh", "format": "csv"}).status_code == 403
     assert client.get(reverse("admin:rankings_importlog_changelist")).status_code == 403
     client.post(reverse("admin:criteria_evaluationyear_changelist"),
@@ -234,7 +234,7 @@ def test_a_save_over_someone_elses_newer_save_is_refused(client, evaluation):
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, evaluation):
     for url in [reverse("admin:rankings_score_changelist"), entry_url(evaluation["a"], evaluation["year"]),
-                reverse("admin:rankings_score_import"), reverse("admin:rankings_importlog_changelist")]:
+                reverse("admin:rankings_importlog_import"), reverse("admin:rankings_importlog_changelist")]:
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response.url
 

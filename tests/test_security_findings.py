@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from agencies.models import AgencyReporter
 from criteria.models import Criterion, EvaluationYear
+from imports.importing import PENDING_FOLDER
 from rankings import roles
 from rankings.files import private_storage
-from rankings.importing import PENDING_FOLDER
 from rankings.models import Score
 from tests import factories, sheets
 
@@ -288,7 +288,7 @@ def ict_client(client, evaluation):
 
 def import_problems(client, content, name="diem.csv"):
     EvaluationYear.objects.filter(year=2024).update(status=Status.SELF_ASSESSMENT)
-    response = client.post(reverse("admin:rankings_score_import"), {
+    response = client.post(reverse("admin:rankings_importlog_import"), {
         "year": 2024, "agency_group": "so-ban-nganh", "file": SimpleUploadedFile(name, content)})
     assert response.status_code == 200
     return response.context["problems"]
@@ -344,7 +344,7 @@ def test_abandoned_import_previews_expire(ict_client, settings):
 
     os.utime(storage.path(recent), (long_ago, long_ago))  # a new preview clears the abandoned ones too
     EvaluationYear.objects.filter(year=2024).update(status=Status.SELF_ASSESSMENT)
-    ict_client.post(reverse("admin:rankings_score_import"), {
+    ict_client.post(reverse("admin:rankings_importlog_import"), {
         "year": 2024, "agency_group": "so-ban-nganh",
         "file": SimpleUploadedFile("diem.xlsx", sheets.xlsx([["Tên cơ quan", "1.1"], ["Sở A", 3]]))})
     _folders, left = storage.listdir(PENDING_FOLDER)

@@ -53,7 +53,8 @@ def test_the_admin_speaks_vietnamese_by_default_and_english_on_request(staff_cli
 def test_no_interface_string_is_missing_from_the_translation(tmp_path):
     """makemessages on a copy of the code: a new string without its Vietnamese shows up here."""
     root = Path(settings.BASE_DIR)
-    for name in ["manage.py", "config", "common", "agencies", "criteria", "rankings", "templates", "locale"]:
+    for name in ["manage.py", "config", "common", "agencies", "criteria", "rankings", "imports", "public", "templates",
+                 "locale"]:
         source = root / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
     subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-location", "-v0"],

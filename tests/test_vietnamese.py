@@ -1,6 +1,6 @@
 import pytest
 
-from agencies import vietnamese
+from common import vietnamese
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "agencies",
     "criteria",
     "rankings",
+    "imports",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -46,7 +48,7 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     "config.middleware.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "rankings.cache.PublicPageCacheMiddleware",
+    "public.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,7 +76,7 @@ AXES_RESET_ON_SUCCESS = True
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
-# Public pages are cached whole (rankings/cache.py) under a data version that every process must see: a change
+# Public pages are cached whole (public/cache.py) under a data version that every process must see: a change
 # made by one worker, or by `manage.py unpublish`, makes every process's copy stale. Redis in production (the
 # production settings refuse to start without it); without REDIS_URL, files on this machine, which the
 # development server and the command line share.
@@ -125,8 +127,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "rankings.context_processors.languages",
-                "rankings.context_processors.canonical_url",
+                "public.context_processors.languages",
+                "public.context_processors.canonical_url",
             ],
         },
     },

@@ -15,7 +15,7 @@ def test_a_clerk_uploads_checks_and_confirms_a_sheet(page, live_server, block, d
     sheet = tmp_path / "diem-2019.xlsx"
     sheet.write_bytes(province_sheet(PROVINCE_ROWS))
 
-    page.goto(live_server.url + "/admin/rankings/score/import/")
+    page.goto(live_server.url + "/admin/rankings/importlog/import/")
     page.get_by_label("Tên đăng nhập").fill("clerk")
     page.get_by_label("Mật khẩu").fill("mat-khau-dai-1")
     page.get_by_role("button", name="Đăng nhập").click()

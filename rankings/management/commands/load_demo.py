@@ -4,11 +4,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from agencies.models import Agency, AgencyGroup
+from common.data_version import invalidate_public_pages
 from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from criteria.services import change_year_status, copy_criteria
 from rankings import demo_data
-from rankings.cache import invalidate_public_pages
 from rankings.defaults import create_default_bands
 from rankings.models import Band
 from rankings.services import save_agency_scores

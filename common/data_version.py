@@ -1,0 +1,33 @@
+"""The version of the data that the public pages show: any change moves it on, every process sees it.
+
+It lives in the cache that every process shares (Redis in production, files in development). Writers call
+`invalidate_public_pages` after bulk writes (single saves do it through signals, public/apps.py); the public
+page cache (public/cache.py) keys every page on `data_version()`.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "public-data-version"
+
+
+def data_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)  # another process may have set it meanwhile
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new one makes earlier keys unreachable
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def invalidate_public_pages():
+    """Make every cached public page stale once the current transaction commits (at once outside one)."""
+    transaction.on_commit(_bump)

@@ -1,0 +1,8 @@
+"""Text in the language of the page."""
+
+from django.utils.translation import get_language
+
+
+def localized(name, name_en):
+    """The English name when the page is in English and one is known; the Vietnamese name otherwise."""
+    return name_en if name_en and (get_language() or "").startswith("en") else name

@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import AgencyGroup
+from criteria.models import EvaluationYear
+
+
+class ScoreSheetForm(forms.Form):
+    """Which year and block a score sheet is for."""
+
+    year = forms.ModelChoiceField(label=_("Year"), queryset=EvaluationYear.objects.all(), to_field_name="year")
+    agency_group = forms.ModelChoiceField(label=_("Block"), queryset=AgencyGroup.objects.all(), to_field_name="slug")
+
+
+class ScoreImportForm(ScoreSheetForm):
+    file = forms.FileField(label=_("Spreadsheet (XLSX, ODS or CSV)"))
+
+
+class ScoreExportForm(ScoreSheetForm):
+    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")])

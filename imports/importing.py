@@ -1,0 +1,462 @@
+"""Importing scores from the sheets staff keep: one path for the admin and `manage.py import_scores`.
+
+1. `read_rows` (sheets.py) turns the file into rows of cells.
+2. `interpret` finds the header row (below any title lines), the agency, STT, total and criterion
+   columns of a wide sheet (one row per agency) or a long one (agency, criterion, score), and checks
+   every cell. Any problem refuses the whole file.
+3. `apply_import` writes the scores in one transaction through django-import-export's ScoreResource
+   (bulk writes, instances looked up in one query), records an ImportLog, and returns per agency what
+   changed with the totals and ranks that result. A dry run does the same and rolls back.
+"""
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import PurePath
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from openpyxl.utils import get_column_letter
+from simple_history.utils import bulk_update_with_history
+
+from agencies.models import Agency
+from common.data_version import invalidate_public_pages
+from common.numbers import parse_number
+from common.vietnamese import fold
+from criteria.models import Criterion, EvaluationYear
+from rankings.files import private_storage
+from rankings.models import ImportLog, Score, score_value_error
+from rankings.selectors import PublishedYears, build_rankings
+
+from .problems import Problem, SheetError
+from .sheets import FORMULA_WITHOUT_VALUE, read_rows
+
+PENDING_FOLDER = "imports/pending"  # previewed sheets waiting for the admin's confirmation
+HEADER_SEARCH_ROWS = 50
+
+# Headers compared by `header_key`: no case, diacritics or punctuation.
+AGENCY_HEADERS = {"co quan", "ten co quan", "don vi", "ten don vi", "co quan don vi", "ten co quan don vi", "agency"}
+CRITERION_HEADERS = {"tieu chi", "ma tieu chi", "criterion", "criterion code"}
+SCORE_HEADERS = {"diem", "score", "value"}
+TOTAL_HEADERS = {"tong diem", "tong", "total"}
+IGNORED_HEADERS = {"stt", "tt", "so thu tu", "ghi chu", "note", "notes", "xep hang", "hang", "rank", "ty le",
+                   "percent", "agency_slug", "slug", "ma co quan"}
+# Rows under the header that describe the criteria rather than an agency (the exported template has both).
+LABEL_ROWS = {"ten tieu chi", "diem toi da", "criterion name", "criterion names", "maximum", "max"}
+PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def header_key(cell):
+    """ "Tên cơ quan, đơn vị" -> "ten co quan don vi": how a header cell is recognised."""
+    return " ".join(PUNCTUATION.sub(" ", fold(str(cell))).split()) if not _is_blank(cell) else ""
+
+
+@dataclass
+class SheetScore:
+    agency: Agency
+    criterion: Criterion
+    value: Decimal
+    row: int
+
+
+@dataclass
+class AgencyChanges:
+    """What an import does to one agency: each criterion's stored and new value."""
+
+    agency: Agency
+    changes: list = field(default_factory=list)  # (criterion, old value or None, new value)
+
+    @property
+    def created(self):
+        return sum(1 for _c, old, _new in self.changes if old is None)
+
+    @property
+    def updated(self):
+        return sum(1 for _c, old, new in self.changes if old is not None and old != new)
+
+    @property
+    def unchanged(self):
+        return sum(1 for _c, old, new in self.changes if old == new)
+
+
+@dataclass
+class ImportOutcome:
+    log: ImportLog | None
+    agencies: list  # [(AgencyChanges, Standing after the import)]
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+
+
+def column_label(index, header):
+    letter = get_column_letter(index + 1)
+    return f'{letter} "{header}"' if header not in (None, "") else letter
+
+
+class AgencyMatcher:
+    """Finds an agency of the block by name, short name or slug; without diacritics only when unambiguous."""
+
+    def __init__(self, agency_group):
+        self.agency_group = agency_group
+        self.exact, folded = {}, defaultdict(set)
+        self.others = {}
+        for agency in Agency.objects.select_related("group"):
+            keys = {k for k in (agency.name, agency.short_name, agency.slug) if k}
+            if agency.group_id != agency_group.pk:
+                self.others.update({fold(k): agency for k in keys})
+                continue
+            for key in keys:
+                self.exact[" ".join(key.lower().split())] = agency
+                folded[fold(key)].add(agency)
+        self.folded = {key: agencies.pop() for key, agencies in folded.items() if len(agencies) == 1}
+        self.ambiguous = {key for key, agencies in folded.items() if len(agencies) > 1}
+
+    def match(self, text):
+        """(agency, None) or (None, problem message and params)."""
+        key = " ".join(str(text).lower().split())
+        if key in self.exact:
+            return self.exact[key], None
+        if fold(key) in self.folded:
+            return self.folded[fold(key)], None
+        if fold(key) in self.ambiguous:
+            return None, (_("“%(name)s” could name several agencies of the block; write the full name."), {})
+        if fold(key) in self.others:
+            other = self.others[fold(key)]
+            return None, (_("“%(name)s” belongs to the block “%(block)s”, not to “%(this)s”."),
+                          {"block": other.group.name, "this": self.agency_group.name})
+        return None, (_("No agency of the block “%(this)s” is called “%(name)s”."), {"this": self.agency_group.name})
+
+    def locate(self, cell, row_number, column):
+        """(agency, None) for the agency a sheet cell names, or (None, the Problem at that row and column)."""
+        if _is_blank(cell):
+            return None, Problem(row_number, column, _("scores without an agency name."))
+        agency, failure = self.match(cell)
+        if failure:
+            message, params = failure
+            return None, Problem(row_number, column, message, name=cell, **params)
+        return agency, None
+
+
+class CriterionMatcher:
+    def __init__(self, year, agency_group):
+        criteria = list(Criterion.objects.filter(year=year, agency_group=agency_group).prefetch_related("children"))
+        self.by_code = {c.code: c for c in criteria}
+        self.by_name = {fold(c.name): c for c in criteria}
+
+    def match(self, header):
+        """The criterion a column header names: its code, its name, or "code name"."""
+        if header is None:
+            return None
+        text = str(header).strip()
+        if isinstance(header, float) and header.is_integer():
+            text = str(int(header))
+        if text in self.by_code:
+            return self.by_code[text]
+        if fold(text) in self.by_name:
+            return self.by_name[fold(text)]
+        code = text.split(" ", 1)[0].rstrip(".")
+        return self.by_code.get(code) if " " in text else None
+
+
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def interpret(rows, *, year, agency_group):
+    """The scores a sheet gives, or SheetError with every problem found."""
+    if all(all(_is_blank(cell) for cell in row) for row in rows):
+        raise SheetError([Problem(None, None, _("The sheet is empty."))])
+    criteria = CriterionMatcher(year, agency_group)
+    if not criteria.by_code:
+        raise SheetError([Problem(None, None, _("The block “%(block)s” has no criteria in %(year)s."),
+                                  block=agency_group.name, year=year.year)])
+    header_index = _find_header(rows, criteria)
+    if header_index is None:
+        raise SheetError([Problem(None, None, _(
+            "No header row found: the sheet needs a row naming the agency column and the criteria by code "
+            "(such as 1.2) or name, above the scores."))])
+    header = rows[header_index]
+    folded = [header_key(cell) for cell in header]
+    agencies = AgencyMatcher(agency_group)
+    if any(h in CRITERION_HEADERS for h in folded) and any(h in SCORE_HEADERS for h in folded):
+        scores = _interpret_long(rows, header_index, folded, criteria, agencies)
+    else:
+        scores = _interpret_wide(rows, header_index, header, folded, criteria, agencies)
+    if not scores:
+        raise SheetError([Problem(None, None, _("The sheet has no score under its header row."))])
+    return scores
+
+
+def _find_header(rows, criteria):
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        folded = {header_key(cell) for cell in row}
+        if folded & AGENCY_HEADERS and (
+            any(criteria.match(cell) for cell in row) or (folded & CRITERION_HEADERS and folded & SCORE_HEADERS)
+        ):
+            return index
+    return None
+
+
+def _value_problem(cell, criterion, row_number, column):
+    if cell is FORMULA_WITHOUT_VALUE:
+        return None, Problem(row_number, column, _(
+            "the cell holds a formula whose result the file does not store; open the file in Excel or "
+            "LibreOffice, let it calculate and save it again, or type the number."))
+    value, reason = parse_number(cell)
+    if reason:
+        return None, Problem(row_number, column, reason, value=cell)
+    error = score_value_error(criterion, value)
+    if error:
+        return None, Problem(row_number, column, error)
+    return value, None
+
+
+def _interpret_wide(rows, header_index, header, folded, criteria, agencies):
+    problems = []
+    agency_column = next(i for i, h in enumerate(folded) if h in AGENCY_HEADERS)
+    total_column = next((i for i, h in enumerate(folded) if h in TOTAL_HEADERS), None)
+    score_columns = {}
+    for index, cell in enumerate(header):
+        if index in (agency_column, total_column) or _is_blank(cell) or folded[index] in IGNORED_HEADERS:
+            continue
+        criterion = criteria.match(cell)
+        label = column_label(index, cell)
+        if criterion is None:
+            problems.append(Problem(header_index + 1, label, _("No criterion of this block and year has the code or "
+                                                               "name “%(header)s”."), header=cell))
+        elif criterion.children.all():
+            problems.append(Problem(header_index + 1, label, _("Criterion %(code)s has sub-criteria: enter the scores "
+                                                               "on them."), code=criterion.code))
+        elif criterion in score_columns.values():
+            problems.append(Problem(header_index + 1, label, _("Criterion %(code)s has two columns."),
+                                    code=criterion.code))
+        else:
+            score_columns[index] = criterion
+    if problems:
+        raise SheetError(problems)
+
+    scores, seen = [], {}
+    agency_label = column_label(agency_column, header[agency_column])
+    for index in range(header_index + 1, len(rows)):
+        row, row_number = rows[index], index + 1
+        cell = row[agency_column] if agency_column < len(row) else None
+        values = {i: row[i] if i < len(row) else None for i in score_columns}
+        if (_is_blank(cell) and all(_is_blank(v) for v in values.values())) or header_key(cell) in LABEL_ROWS:
+            continue  # a blank line, or the criterion names and maxima under the header
+        agency, problem = agencies.locate(cell, row_number, agency_label)
+        if problem:
+            problems.append(problem)
+            continue
+        if agency.pk in seen:
+            problems.append(Problem(row_number, agency_label, _("%(agency)s is already on row %(first_row)s."),
+                                    agency=agency.name, first_row=seen[agency.pk]))
+            continue
+        seen[agency.pk] = row_number
+        row_sum = Decimal(0)
+        for i, criterion in score_columns.items():
+            if _is_blank(values[i]):
+                continue
+            value, problem = _value_problem(values[i], criterion, row_number, column_label(i, header[i]))
+            if problem:
+                problems.append(problem)
+                continue
+            row_sum += value
+            scores.append(SheetScore(agency, criterion, value, row_number))
+        if total_column is not None and total_column < len(row) and not _is_blank(row[total_column]):
+            total, reason = parse_number(row[total_column])
+            label = column_label(total_column, header[total_column])
+            if reason:
+                problems.append(Problem(row_number, label, reason, value=row[total_column]))
+            elif total != row_sum:
+                problems.append(Problem(row_number, label, _("the total %(total)s differs from the sum of the row's "
+                                                             "scores, %(sum)s."), total=total, sum=row_sum))
+    if problems:
+        raise SheetError(problems)
+    return scores
+
+
+def _interpret_long(rows, header_index, folded, criteria, agencies):
+    header = rows[header_index]
+    agency_column = next(i for i, h in enumerate(folded) if h in AGENCY_HEADERS)
+    criterion_column = next(i for i, h in enumerate(folded) if h in CRITERION_HEADERS)
+    score_column = next(i for i, h in enumerate(folded) if h in SCORE_HEADERS)
+    problems, scores, seen = [], [], {}
+    agency_label = column_label(agency_column, header[agency_column])
+    for index in range(header_index + 1, len(rows)):
+        row, row_number = rows[index], index + 1
+        cells = [row[i] if i < len(row) else None for i in (agency_column, criterion_column, score_column)]
+        if all(_is_blank(c) for c in cells):
+            continue
+        agency_cell, criterion_cell, value_cell = cells
+        agency, problem = agencies.locate(agency_cell, row_number, agency_label)
+        if problem:
+            problems.append(problem)
+            continue
+        criterion = criteria.match(criterion_cell)
+        label = column_label(criterion_column, header[criterion_column])
+        if criterion is None or criterion.children.all():
+            problems.append(Problem(row_number, label, _("No criterion of this block and year has the code or name "
+                                                         "“%(header)s”."), header=criterion_cell))
+            continue
+        if (agency.pk, criterion.pk) in seen:
+            problems.append(Problem(row_number, label, _("%(agency)s is already on row %(first_row)s."),
+                                    agency=f"{agency.name} · {criterion.code}",
+                                    first_row=seen[agency.pk, criterion.pk]))
+            continue
+        seen[agency.pk, criterion.pk] = row_number
+        if _is_blank(value_cell):
+            continue
+        value, problem = _value_problem(value_cell, criterion, row_number,
+                                        column_label(score_column, header[score_column]))
+        if problem:
+            problems.append(problem)
+        else:
+            scores.append(SheetScore(agency, criterion, value, row_number))
+    if problems:
+        raise SheetError(problems)
+    return scores
+
+
+class ScoreResource(resources.ModelResource):
+    """Writes one year's scores for a block: bulk creates and updates, stored scores looked up once."""
+
+    agency_id = fields.Field(attribute="agency_id", column_name="agency_id")
+    criterion_id = fields.Field(attribute="criterion_id", column_name="criterion_id")
+    value = fields.Field(attribute="value", column_name="value")
+
+    class Meta:
+        model = Score
+        fields = ("agency_id", "criterion_id", "value")
+        import_id_fields = ("agency_id", "criterion_id")
+        use_bulk = True
+        batch_size = 2000
+        skip_diff = True  # apply_import already knows what changed and sends only that
+        use_transactions = False  # apply_import holds the transaction
+
+    def __init__(self, stored, scores, user=None, reason=""):
+        super().__init__()
+        self.user, self.reason = user, reason  # for the scores' change history
+        self.stored = stored  # (agency id, criterion id) -> Score, with its agency and criterion loaded
+        # The sheet's agencies and criteria, so that a new score knows them without a query (its __str__ uses them).
+        self.agencies = {score.agency.pk: score.agency for score in scores}
+        self.criteria = {score.criterion.pk: score.criterion for score in scores}
+
+    def get_instance(self, instance_loader, row):
+        return self.stored.get((int(row["agency_id"]), int(row["criterion_id"])))
+
+    def init_instance(self, row=None):
+        return Score(agency=self.agencies[int(row["agency_id"])], criterion=self.criteria[int(row["criterion_id"])])
+
+    # New scores are written by django-import-export's plain bulk_create: where each first came from is the
+    # import log, with the file itself. Changed scores go through django-simple-history, which keeps the old
+    # value, who changed it and which file did.
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        try:
+            bulk_update_with_history(self.update_instances, Score, fields=["value"], batch_size=batch_size,
+                                     default_user=self.user, default_change_reason=self.reason)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.update_instances.clear()
+
+
+def apply_import(*, content, filename, year, agency_group, user, dry_run=False):
+    """Import a sheet's scores for one year and block; SheetError (nothing changed) when it has problems.
+
+    Needs the import permission; `user` None is the command line.
+    """
+    if user is not None and not user.has_perm("rankings.import_scores"):
+        raise PermissionDenied(f"{user} may not import scores.")
+    filename = PurePath(filename).name  # keep the name, never the client's or caller's path
+    scores = interpret(read_rows(content, filename), year=year, agency_group=agency_group)
+    try:
+        return _write(scores, content=content, filename=filename, year=year, agency_group=agency_group, user=user,
+                      dry_run=dry_run)
+    except (OperationalError, InterfaceError) as error:
+        # The transaction died with the connection: nothing was written, and the next try starts afresh.
+        raise SheetError([Problem(None, None, _(
+            "The database connection was lost during the import; nothing was imported. Try again."))]) from error
+
+
+def _write(scores, *, content, filename, year, agency_group, user, dry_run):
+    with transaction.atomic():
+        # One import of a year at a time: a second one waits here for the first to finish.
+        year = EvaluationYear.objects.select_for_update().get(pk=year.pk)
+        if year.is_published:
+            raise SheetError([Problem(None, None, _(
+                "The year %(year)s is published and cannot change; unpublish it first, with a reason."),
+                year=year.year)])
+        stored = {
+            (s.agency_id, s.criterion_id): s
+            for s in Score.objects.filter(criterion__year=year, agency__group=agency_group).select_related(
+                "agency", "criterion")
+        }
+        by_agency = {}
+        for score in scores:
+            old = stored.get((score.agency.pk, score.criterion.pk))
+            by_agency.setdefault(score.agency.pk, AgencyChanges(score.agency)).changes.append(
+                (score.criterion, old.value if old else None, score.value))
+        dataset = tablib.Dataset(headers=["agency_id", "criterion_id", "value"])
+        for score in scores:
+            old = stored.get((score.agency.pk, score.criterion.pk))
+            if old is None or old.value != score.value:
+                dataset.append([score.agency.pk, score.criterion.pk, score.value])
+        resource = ScoreResource(stored, scores, user=user, reason=f"import {filename}")
+        totals = resource.import_data(dataset, dry_run=False, raise_errors=True).totals
+        invalidate_public_pages()  # on commit only: a dry run's rollback drops it
+        totals["skip"] = len(scores) - len(dataset)
+        log = None
+        if not dry_run:
+            log = ImportLog.objects.create(
+                user=user,
+                file_name=filename,
+                sha256=hashlib.sha256(content).hexdigest(),
+                year=year,
+                agency_group=agency_group,
+                created=totals["new"],
+                updated=totals["update"],
+                unchanged=totals["skip"],
+            )
+            log.file.save(filename, ContentFile(content), save=True)
+        published = PublishedYears()
+        ranking = build_rankings(years=[year], published=published, agency_groups=[agency_group])[
+            year.pk, agency_group.pk]
+        outcome = ImportOutcome(
+            log=log,
+            agencies=[(changes, ranking.standing_of(changes.agency.pk))
+                      for changes in sorted(by_agency.values(), key=lambda c: c.agency.sort_key)],
+            created=totals["new"],
+            updated=totals["update"],
+            unchanged=totals["skip"],
+            dry_run=dry_run,
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return outcome
+
+
+def expire_import_previews():
+    """Delete the previewed sheets older than IMPORT_PREVIEW_MAX_AGE: their sessions have ended or moved on.
+
+    Returns how many were deleted. Run on every new preview, and daily by `manage.py expire_import_previews`.
+    """
+    storage = private_storage()
+    if not storage.exists(PENDING_FOLDER):
+        return 0
+    cutoff = timezone.now() - settings.IMPORT_PREVIEW_MAX_AGE
+    _folders, names = storage.listdir(PENDING_FOLDER)
+    expired = [f"{PENDING_FOLDER}/{name}" for name in names
+               if storage.get_modified_time(f"{PENDING_FOLDER}/{name}") < cutoff]
+    for path in expired:
+        storage.delete(path)
+    return len(expired)

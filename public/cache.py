@@ -1,0 +1,117 @@
+"""Public pages and downloads are cached whole; any change to the data makes every cached copy stale at once.
+
+PublicPageCacheMiddleware keeps them; the key of a cached page carries a data version. Saving any agency,
+criterion, year, score or band (signals), and every bulk write (the services call `invalidate_public_pages`),
+moves the version on when the transaction commits, so no cached page outlives the data it shows. The version
+lives in the cache itself, which every process shares (Redis in production, files in development): a change
+made by one worker, or from the command line, reaches all of them. Only published years have pages, and only
+200 responses are kept, so nothing unpublished ever reaches the cache. One version for the whole site keeps
+this simple and correct; the price is that an edit to one year also refreshes the others.
+
+The cache holds a bounded number of pages: a page is keyed on its path and the query parameters it declares,
+one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one address
+(production always has one), since the page then writes the request's host in its og:url. The middleware hands
+the view only the declared parameters, so a page cannot show what its key does not hold; the views answer an
+invalid value with something other than 200 (a redirect, 400 or 404), which is never kept; free-text searches
+are not cached; a year in an address has four digits, no leading zero.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from common.data_version import data_version
+
+
+def _comma_list(values):
+    """Every comma-separated item of every value, stripped, each once, in order: 'a, b,,a' and 'a&b' are 'a,b'."""
+    items = (item.strip() for value in values for item in value.split(","))
+    return ",".join(dict.fromkeys(item for item in items if item))
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    params: tuple[str, ...] = ()  # query parameters the page reads, part of its cache key
+    list_params: tuple[str, ...] = ()  # the same, each a list of items, as ?agencies=a,b or ?agencies=a&agencies=b
+    search_params: tuple[str, ...] = ()  # free text it reads: a request that carries one is not cached
+
+    def query(self, query):
+        """Only the parameters the page declares, in one canonical form: one value each, stripped, none empty."""
+        kept = QueryDict(mutable=True)
+        for name in (*self.params, *self.search_params):
+            value = query.get(name, "").strip()  # the last one, as QueryDict.get reads it
+            if value:
+                kept[name] = value
+        for name in self.list_params:
+            if value := _comma_list(query.getlist(name)):
+                kept[name] = value
+        return kept
+
+    def cacheable(self, query):
+        return not any(name in query for name in self.search_params)
+
+
+def public_page(view=None, *, params=(), list_params=(), search_params=()):
+    """Mark a view whose successful GET responses PublicPageCacheMiddleware may keep.
+
+    `params`, `list_params` and `search_params` name the query parameters it reads (see PublicPage); it sees no
+    others. A public page only reads: any method but GET and HEAD is answered 405.
+    """
+    def mark(view):
+        view = require_safe(view)
+        view.public_page = PublicPage(tuple(params), tuple(list_params), tuple(search_params))
+        return view
+
+    return mark(view) if view is not None else mark
+
+
+class PublicPageCacheMiddleware:
+    """Serve public pages from the cache before the rest of the middleware runs.
+
+    Placed near the top of MIDDLEWARE, it stores each response as the inner middleware finished it (with the
+    Content-Security-Policy, Content-Language and Vary headers); a hit then costs two cache reads. A response
+    that sets a cookie is never stored, nor one for a host that is not allowed (Django answers those 400).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        page = self._public_page(request.path_info) if request.method == "GET" else None
+        if page is None:
+            return self.get_response(request)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)
+        request.GET = page.query(request.GET)
+        request.META["QUERY_STRING"] = request.GET.urlencode()  # for get_full_path() and build_absolute_uri()
+        if not page.cacheable(request.GET):
+            return self.get_response(request)
+        site = "" if settings.SITE_URL else f"{request.scheme}://{host}"
+        address = f"{site}{request.get_full_path()}"
+        key = f"public-page:{data_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, dict(response.headers)), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _public_page(path):
+        # Before LocaleMiddleware has run: resolve /en/... in the language its prefix names.
+        with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+            try:
+                return getattr(resolve(path).func, "public_page", None)
+            except Resolver404:
+                return None

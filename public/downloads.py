@@ -1,0 +1,69 @@
+"""The ranking downloads: CSV, XLSX and JSON, all from the same Ranking as the page."""
+
+import csv
+import io
+import json
+
+from openpyxl import Workbook
+
+from common.spreadsheets import neutralise
+
+
+def header(ranking):
+    return ["rank", "rank_change", "agency", "agency_slug", "total", "max_total", "percent",
+            *(g.code for g in ranking.group_maxima)]
+
+
+def records(ranking):
+    """One list per agency, in the order of `header`: numbers stay numbers, a new agency's change is blank."""
+    for s in ranking.standings:
+        yield [
+            s.rank, s.rank_change, neutralise(s.name), neutralise(s.slug), s.total, ranking.max_total, s.percent,
+            *(s.groups[g.code] for g in ranking.group_maxima),
+        ]
+
+
+def to_csv(ranking):
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the byte-order mark makes Excel read UTF-8
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header(ranking))
+    writer.writerows(["" if v is None else v for v in row] for row in records(ranking))
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(ranking):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"{ranking.agency_group.slug} {ranking.year}"[:31])
+    sheet.append(header(ranking))
+    for row in records(ranking):
+        sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_json(ranking):
+    data = {
+        "year": ranking.year.year,
+        "group": {"slug": ranking.agency_group.slug, "name": ranking.agency_group.name},
+        "max_total": float(ranking.max_total),
+        "criteria_groups": [
+            {"code": g.code, "name": g.criteria_group.name, "max": float(g.maximum)} for g in ranking.group_maxima
+        ],
+        "results": [
+            {
+                "rank": s.rank,
+                "rank_change": s.rank_change,
+                "agency": {"name": s.name, "slug": s.slug},
+                "total": float(s.total),
+                "percent": float(s.percent),
+                "groups": {code: float(score) for code, score in s.groups.items()},
+            }
+            for s in ranking.standings
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}

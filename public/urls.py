@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import converters, views  # noqa: F401  (importing converters registers <year:…>)
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("rankings/<year:year>/<slug:group_slug>/", views.ranking, name="ranking"),
+    path("agencies/<slug:slug>/", views.agency, name="agency"),
+    path("criteria/<year:year>/<slug:group_slug>/", views.criteria, name="criteria"),
+    path("compare/", views.compare, name="compare"),
+]

@@ -1,0 +1,124 @@
+"""The admin's score entry screens: choose an agency and a year, enter its scores on one screen, read evidence.
+
+Mixed into ScoreAdmin (rankings/admin.py), whose queryset and permissions they use; every save goes through
+rankings.services.save_agency_scores, which checks the user's role, the year's stage and the freeze.
+"""
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+
+from .forms import AgencyScoresForm, ScoreEntryChoiceForm
+from .models import Score
+from .roles import may_read_scores_of, reporter_agency_id, sees_every_agency
+from .services import SCORE_FIELDS, editable_fields, save_agency_scores, scores_version
+
+
+class ScoreEntryViews:
+    def entry_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("entry/", view(self.entry_choice_view), name="rankings_score_entry"),
+            path("entry/<int:agency_id>/<int:year>/", view(self.entry_view), name="rankings_score_entry_form"),
+            path("<int:pk>/evidence/", view(self.evidence_view), name="rankings_score_evidence"),
+        ]
+
+    def entry_choice_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ScoreEntryChoiceForm(request.GET if "year" in request.GET else None,
+                                    initial={"agency": request.GET.get("agency")})
+        if reporter_agency_id(request.user) is not None:
+            form.fields["agency"].queryset = form.fields["agency"].queryset.filter(pk=reporter_agency_id(request.user))
+        if form.is_valid():
+            return redirect(
+                "admin:rankings_score_entry_form",
+                agency_id=form.cleaned_data["agency"].pk,
+                year=form.cleaned_data["year"].year,
+            )
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
+                   "title": _("Enter an agency's scores")}
+        return TemplateResponse(request, "admin/rankings/score/entry_choice.html", context)
+
+    def entry_view(self, request, agency_id, year):
+        """Every scored criterion of the agency's block and year on one screen, saved all or nothing."""
+        if not self.has_view_permission(request) or not may_read_scores_of(request.user, agency_id):
+            raise PermissionDenied
+        agency = get_object_or_404(Agency.objects.select_related("group"), pk=agency_id)
+        year = get_object_or_404(EvaluationYear, year=year)
+        block_criteria = Criterion.objects.filter(year=year, agency_group=agency.group_id)
+        criteria = list(block_criteria.scorable().select_related("criteria_group").order_by("order", "code"))
+        stored = {s.criterion_id: s for s in Score.objects.filter(agency=agency, criterion__in=criteria)}
+        editable = editable_fields(request.user, agency, year)
+        if request.method == "POST" and not editable:
+            raise PermissionDenied
+        form = AgencyScoresForm(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+            criteria=criteria, stored=stored, editable=editable,
+            initial={"version": scores_version(agency, year)},
+        )
+        if form.is_valid():
+            try:
+                save_agency_scores(agency=agency, year=year, changes=form.changes(),
+                                   version=form.cleaned_data["version"], user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request, _("The scores of %(agency)s for %(year)s were saved.") % {"agency": agency, "year": year},
+                    messages.SUCCESS,
+                )
+                return redirect(request.path)
+        if form.is_bound and not form.is_valid():
+            form.add_error(None, _("Nothing was saved. Correct the scores marked below."))
+
+        # The rank is derived from every agency's scores: before publication, only those who read them all see it.
+        standing = next(
+            (row for row in Score.objects.filter(criterion__year=year, agency__group=agency.group_id).ranking()
+             if row["agency_id"] == agency.pk),
+            None,
+        ) if year.is_published or sees_every_agency(request.user) else None
+        appraised = [score.value for score in stored.values() if score.value is not None]
+        parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
+        sections = []
+        for criteria_group in CriteriaGroup.objects.all():
+            rows = [(parents.get(c.parent_id), c, stored.get(c.pk),
+                     [form[AgencyScoresForm.field_name(name, c)] for name in SCORE_FIELDS])
+                    for c in criteria if c.criteria_group_id == criteria_group.pk]
+            if rows:
+                sections.append((criteria_group, rows))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Scores of %(agency)s, %(year)s") % {"agency": agency, "year": year},
+            "agency": agency,
+            "year": year,
+            "form": form,
+            "editable": editable,
+            "sections": sections,
+            "standing": standing,
+            "own_total": sum(appraised) if appraised else None,
+            "max_total": sum(c.max_points for c in criteria),
+            "other_years": EvaluationYear.objects.filter(criteria__agency_group=agency.group_id).distinct(),
+        }
+        return TemplateResponse(request, "admin/rankings/score/entry.html", context)
+
+    def evidence_view(self, request, pk):
+        """An evidence file, to ICT staff, appraisers and the agency's own reporters only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        score = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not score.evidence_file:
+            raise Http404
+        return FileResponse(score.evidence_file.open("rb"), as_attachment=True,
+                            filename=PurePath(score.evidence_file.name).name)
