@@ -50,6 +50,7 @@ loadtest: install-dev messages
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
 # Debian packages the suite needs and a fresh machine may lack: gettext (compilemessages),
