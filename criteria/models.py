@@ -1,9 +1,12 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.numbers import cents
 from common.text import localized
 
 
@@ -90,6 +93,19 @@ class CriterionQuerySet(models.QuerySet):
     def scorable(self):
         """Criteria that take a score: those without sub-criteria. Their maxima add up to the total."""
         return self.filter(children__isnull=True)
+
+    def maxima(self):
+        """The maximum points of each year, block and criteria group: the sum of their scorable criteria's.
+
+        The one place a maximum is computed: rankings, pages, downloads, the admin and imports read it here.
+        Rows of `year_id`, `agency_group_id`, `criteria_group_id` and `maximum`.
+        """
+        return (self.scorable().order_by().values("year_id", "agency_group_id", "criteria_group_id")
+                .annotate(maximum=Sum("max_points")))
+
+    def maximum(self):
+        """The maximum points of these criteria together: of one year's block, the block's maximum."""
+        return cents(sum((row["maximum"] for row in self.maxima()), Decimal(0)))
 
 
 class Criterion(models.Model):

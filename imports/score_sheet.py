@@ -34,7 +34,8 @@ def score_sheet(year, agency_group):
     rows = [
         ["STT", AGENCY_HEADER, *(c.code for c in criteria), TOTAL_HEADER],
         [None, NAMES_LABEL, *(c.name for c in criteria), None],
-        [None, MAXIMA_LABEL, *(c.max_points for c in criteria), sum(c.max_points for c in criteria)],
+        [None, MAXIMA_LABEL, *(c.max_points for c in criteria),
+         Criterion.objects.filter(year=year, agency_group=agency_group).maximum()],
     ]
     for number, agency in enumerate(agencies, start=1):
         values = [stored.get((agency.pk, c.pk)) for c in criteria]

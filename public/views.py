@@ -1,5 +1,3 @@
-from statistics import median
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,8 +7,8 @@ from agencies.models import Agency, AgencyGroup
 from common.spreadsheets import CONTENT_TYPES
 from common.vietnamese import fold
 from criteria.models import Criterion
-from rankings.models import Band, Score
-from rankings.selectors import PublishedYears, block_ranking, build_rankings, publication_record
+from rankings.models import Band
+from rankings.selectors import PublishedYears, agency_profile, block_ranking, build_rankings, publication_record
 
 from . import charts, downloads
 from .cache import public_page
@@ -111,51 +109,14 @@ def agency(request, slug):
         standing = block.standing_of(agency.pk)
         if standing is None:
             raise Http404(f"The agency is not ranked in {chosen}.")
-        context.update(_agency_year(agency, block, standing))
+        profile = agency_profile(agency, block, standing)
+        series = [(agency.display_name, standing.groups), (_("Block average"), profile["average"]["groups"])]
+        if profile["leader"].agency_id != agency.pk:
+            series.append((_("Leader: %(name)s") % {"name": profile["leader"].display_name}, profile["leader"].groups))
+        context.update(profile, radar=charts.group_radar(block.group_maxima, series))
         context["history_chart"] = charts.history_line(
             [(year, standing) for year, _block, standing in reversed(history)])
     return render(request, "public/agency.html", context)
-
-
-def _agency_year(agency, block, standing):
-    """What the agency page shows for one year: groups against the block, strengths, spread, criteria."""
-    average, leader = block.average(), block.leader
-    # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
-    share = {g.code: standing.groups[g.code] * 100 / g.maximum for g in block.group_maxima}
-    by_share = sorted(block.group_maxima, key=lambda g: share[g.code], reverse=True)
-    criteria = list(
-        Criterion.objects.filter(year=block.year, agency_group=agency.group_id)
-        .select_related("criteria_group")
-        .order_by("criteria_group__order", "order", "code")
-    )
-    # Appraised values only: a self-assessment waiting for appraisal has no official value.
-    scores = dict(Score.objects.filter(agency=agency, criterion__year=block.year, value__isnull=False)
-                  .values_list("criterion", "value"))
-    for criterion in criteria:  # a criterion with sub-criteria shows the sum of theirs
-        if criterion.parent_id and criterion.pk in scores:
-            scores[criterion.parent_id] = scores.get(criterion.parent_id, 0) + scores[criterion.pk]
-    totals = sorted((s.total for s in block.standings), reverse=True)
-    below = sum(1 for total in totals if total < standing.total)
-    series = [(agency.display_name, standing.groups), (_("Block average"), average["groups"])]
-    if leader.agency_id != agency.pk:
-        series.append((_("Leader: %(name)s") % {"name": leader.display_name}, leader.groups))
-    return {
-        "block_ranking": block,
-        "standing": standing,
-        "average": average,
-        "leader": leader,
-        "group_rows": [
-            (g, standing.groups[g.code], average["groups"][g.code], leader.groups[g.code]) for g in block.group_maxima
-        ],
-        "strong_groups": [g for g in by_share if share[g.code] > standing.percent],
-        "weak_groups": [g for g in reversed(by_share) if share[g.code] < standing.percent],
-        "criteria": [(c, scores.get(c.pk)) for c in criteria],
-        "spread": {
-            "highest": totals[0], "lowest": totals[-1], "median": median(totals),
-            "below": below, "count": len(totals),
-        },
-        "radar": charts.group_radar(block.group_maxima, series),
-    }
 
 
 @public_page
@@ -172,18 +133,15 @@ def criteria(request, year, group_slug):
     sections = {}
     for criterion in criteria:
         sections.setdefault(criterion.criteria_group, []).append(criterion)
-    parent_ids = {c.parent_id for c in criteria}
-    scored = [c for c in criteria if c.pk not in parent_ids]  # a parent's maximum is the sum of its children's
+    maxima = {row["criteria_group_id"]: row["maximum"]
+              for row in Criterion.objects.filter(year=year, agency_group=agency_group).maxima()}
     return render(request, "public/criteria.html", {
         "published": published,
         "agency_groups": agency_groups,
         "year": year,
         "agency_group": agency_group,
-        "sections": [
-            (group, items, sum(c.max_points for c in items if c.pk not in parent_ids))
-            for group, items in sections.items()
-        ],
-        "max_total": sum(c.max_points for c in scored),
+        "sections": [(group, items, maxima[group.pk]) for group, items in sections.items()],
+        "max_total": sum(maxima.values()),
         "bands": list(Band.objects.order_by("-min_percent")),
         "publication": publication_record(year),
     })

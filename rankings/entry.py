@@ -108,7 +108,7 @@ class ScoreEntryViews:
             "sections": sections,
             "standing": standing,
             "own_total": sum(appraised) if appraised else None,
-            "max_total": sum(c.max_points for c in criteria),
+            "max_total": block_criteria.maximum(),
             "other_years": EvaluationYear.objects.filter(criteria__agency_group=agency.group_id).distinct(),
         }
         return TemplateResponse(request, "admin/rankings/score/entry.html", context)

@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from statistics import median
 
-from django.db.models import Sum
 from django.http import Http404
 
 from agencies.models import Agency, AgencyGroup
@@ -136,13 +136,7 @@ def build_rankings(*, years, published, agency_groups):
     bands = list(Band.objects.order_by("-min_percent"))
 
     maxima = defaultdict(dict)
-    for row in (
-        Criterion.objects.scorable()
-        .filter(year_id__in=year_ids, agency_group_id__in=group_ids)
-        .values("year_id", "agency_group_id", "criteria_group_id")
-        .annotate(maximum=Sum("max_points"))
-        .order_by()
-    ):
+    for row in Criterion.objects.filter(year_id__in=year_ids, agency_group_id__in=group_ids).maxima():
         maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
 
     # A block's ranking is made of the scores on its criteria: an agency that has since moved to another
@@ -220,3 +214,44 @@ def publication_record(year):
     changed = (Score.history.filter(criterion__year=year, history_date__gt=first).exists()
                or Criterion.history.filter(year=year, history_date__gt=first).exists())
     return PublicationRecord(first, reasons, changed)
+
+
+def agency_profile(agency, block, standing):
+    """What the agency page shows of one year: its criteria groups against the block's average and leader, the
+    groups it stands out in and falls behind in, its place among the block's totals, and every criterion.
+
+    A group's share of its maximum is rounded as the overall percent is (`percent_of`): a group exactly at the
+    agency's own ratio (20 of 30 in 200 of 300) is neither a strength nor a weakness. Two queries.
+    """
+    average, leader = block.average(), block.leader
+    # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
+    share = {g.code: percent_of(standing.groups[g.code], g.maximum) for g in block.group_maxima}
+    by_share = sorted(block.group_maxima, key=lambda g: standing.groups[g.code] / g.maximum, reverse=True)
+    criteria = list(
+        Criterion.objects.filter(year=block.year, agency_group=block.agency_group)
+        .select_related("criteria_group")
+        .order_by("criteria_group__order", "order", "code")
+    )
+    # Appraised values only: a self-assessment waiting for appraisal has no official value.
+    scores = dict(Score.objects.filter(agency=agency, criterion__year=block.year, value__isnull=False)
+                  .values_list("criterion", "value"))
+    for criterion in criteria:  # a criterion with sub-criteria shows the sum of theirs
+        if criterion.parent_id and criterion.pk in scores:
+            scores[criterion.parent_id] = scores.get(criterion.parent_id, 0) + scores[criterion.pk]
+    totals = sorted((s.total for s in block.standings), reverse=True)
+    return {
+        "block_ranking": block,
+        "standing": standing,
+        "average": average,
+        "leader": leader,
+        "group_rows": [
+            (g, standing.groups[g.code], average["groups"][g.code], leader.groups[g.code]) for g in block.group_maxima
+        ],
+        "strong_groups": [g for g in by_share if share[g.code] > standing.percent],
+        "weak_groups": [g for g in reversed(by_share) if share[g.code] < standing.percent],
+        "criteria": [(c, scores.get(c.pk)) for c in criteria],
+        "spread": {
+            "highest": totals[0], "lowest": totals[-1], "median": median(totals),
+            "below": sum(1 for total in totals if total < standing.total), "count": len(totals),
+        },
+    }

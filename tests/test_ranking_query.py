@@ -6,7 +6,7 @@ import pytest
 
 from criteria.models import CriteriaGroup
 from rankings.models import Score
-from rankings.selectors import PublishedYears, build_rankings
+from rankings.selectors import PublishedYears, agency_profile, block_ranking, build_rankings
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,16 @@ def test_an_agency_moved_to_another_block_keeps_its_place_where_it_was_scored(pr
 
     assert rankings([y2018], [departments]) == {(2018, "Sở"): [(1, "Sở Ngoại vụ", 12, 24)]}
     assert rankings([y2018], [districts]) == {(2018, "Huyện"): []}
+
+
+def test_a_criteria_group_exactly_at_the_agencys_own_ratio_is_neither_strength_nor_weakness(db):
+    group = factories.agency_group(slug="khoi")
+    year = factories.evaluation_year(2024)
+    agency = factories.agency(group, name="Sở A")
+    factories.score(agency, factories.criterion(year, group, "1.1", 30), 20)
+    factories.score(agency, factories.criterion(year, group, "2.1", 270, criteria_group="it_application"), 180)
+    block = block_ranking(published=PublishedYears(), year=year, agency_group=group)
+    standing = block.standing_of(agency.pk)
+    profile = agency_profile(agency, block, standing)
+    assert standing.percent == Decimal("66.67")  # 200 of 300, and each group 20 of 30, 180 of 270
+    assert (profile["strong_groups"], profile["weak_groups"]) == ([], [])

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Sum
 
 from agencies.models import AgencyGroup
 from criteria.models import Criterion, EvaluationYear
@@ -28,8 +27,7 @@ class Command(BaseCommand):
                 count = import_criteria(content=content, filename=file, year=year_row, agency_group=agency_group)
         except SheetError as error:
             raise refuse(self, error, "no criterion was created") from error
-        maximum = Criterion.objects.scorable().filter(year=year_row, agency_group=agency_group).aggregate(
-            total=Sum("max_points"))["total"]
+        maximum = Criterion.objects.filter(year=year_row, agency_group=agency_group).maximum()
         self.stdout.write(self.style.SUCCESS(
             f"Created {count} criteria for {year} / {group}, {maximum} points in all."
         ))
