@@ -4,9 +4,10 @@
 2. `interpret` finds the header row (below any title lines), the agency, STT, total and criterion
    columns of a wide sheet (one row per agency) or a long one (agency, criterion, score), and checks
    every cell. Any problem refuses the whole file.
-3. `apply_import` writes the scores in one transaction through django-import-export's ScoreResource
-   (bulk writes, instances looked up in one query), records an ImportLog, and returns per agency what
-   changed with the totals and ranks that result. A dry run does the same and rolls back.
+3. `apply_import` writes the scores in one transaction through `rankings.services.save_imported_scores`,
+   the write path of the entry screen too (bulk writes, history of each change, stored scores read once),
+   records an ImportLog, and returns per agency what changed with the totals and ranks that result. A dry
+   run does the same and rolls back.
 """
 
 import hashlib
@@ -16,25 +17,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-import tablib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
 from openpyxl.utils import get_column_letter
-from simple_history.utils import bulk_update_with_history
 
 from agencies.models import Agency
-from common.data_version import invalidate_public_pages
 from common.numbers import parse_number
 from common.vietnamese import fold
 from criteria.models import Criterion, EvaluationYear
 from rankings.files import private_storage
 from rankings.models import ImportLog, Score, score_value_error
 from rankings.selectors import PublishedYears, build_rankings
+from rankings.services import save_imported_scores
 
 from .problems import Problem, SheetError
 from .sheets import FORMULA_WITHOUT_VALUE, read_rows
@@ -326,56 +324,12 @@ def _interpret_long(rows, header_index, folded, criteria, agencies):
     return scores
 
 
-class ScoreResource(resources.ModelResource):
-    """Writes one year's scores for a block: bulk creates and updates, stored scores looked up once."""
-
-    agency_id = fields.Field(attribute="agency_id", column_name="agency_id")
-    criterion_id = fields.Field(attribute="criterion_id", column_name="criterion_id")
-    value = fields.Field(attribute="value", column_name="value")
-
-    class Meta:
-        model = Score
-        fields = ("agency_id", "criterion_id", "value")
-        import_id_fields = ("agency_id", "criterion_id")
-        use_bulk = True
-        batch_size = 2000
-        skip_diff = True  # apply_import already knows what changed and sends only that
-        use_transactions = False  # apply_import holds the transaction
-
-    def __init__(self, stored, scores, user=None, reason=""):
-        super().__init__()
-        self.user, self.reason = user, reason  # for the scores' change history
-        self.stored = stored  # (agency id, criterion id) -> Score, with its agency and criterion loaded
-        # The sheet's agencies and criteria, so that a new score knows them without a query (its __str__ uses them).
-        self.agencies = {score.agency.pk: score.agency for score in scores}
-        self.criteria = {score.criterion.pk: score.criterion for score in scores}
-
-    def get_instance(self, instance_loader, row):
-        return self.stored.get((int(row["agency_id"]), int(row["criterion_id"])))
-
-    def init_instance(self, row=None):
-        return Score(agency=self.agencies[int(row["agency_id"])], criterion=self.criteria[int(row["criterion_id"])])
-
-    # New scores are written by django-import-export's plain bulk_create: where each first came from is the
-    # import log, with the file itself. Changed scores go through django-simple-history, which keeps the old
-    # value, who changed it and which file did.
-
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        try:
-            bulk_update_with_history(self.update_instances, Score, fields=["value"], batch_size=batch_size,
-                                     default_user=self.user, default_change_reason=self.reason)
-        except Exception as error:
-            self.handle_import_error(result, error, raise_errors)
-        finally:
-            self.update_instances.clear()
-
-
 def apply_import(*, content, filename, year, agency_group, user, dry_run=False):
     """Import a sheet's scores for one year and block; SheetError (nothing changed) when it has problems.
 
     Needs the import permission; `user` None is the command line.
     """
-    if user is not None and not user.has_perm("rankings.import_scores"):
+    if user is not None and not user.has_perm("rankings.import_scores"):  # before reading: the service checks too
         raise PermissionDenied(f"{user} may not import scores.")
     filename = PurePath(filename).name  # keep the name, never the client's or caller's path
     scores = interpret(read_rows(content, filename), year=year, agency_group=agency_group)
@@ -406,15 +360,9 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
             old = stored.get((score.agency.pk, score.criterion.pk))
             by_agency.setdefault(score.agency.pk, AgencyChanges(score.agency)).changes.append(
                 (score.criterion, old.value if old else None, score.value))
-        dataset = tablib.Dataset(headers=["agency_id", "criterion_id", "value"])
-        for score in scores:
-            old = stored.get((score.agency.pk, score.criterion.pk))
-            if old is None or old.value != score.value:
-                dataset.append([score.agency.pk, score.criterion.pk, score.value])
-        resource = ScoreResource(stored, scores, user=user, reason=f"import {filename}")
-        totals = resource.import_data(dataset, dry_run=False, raise_errors=True).totals
-        invalidate_public_pages()  # on commit only: a dry run's rollback drops it
-        totals["skip"] = len(scores) - len(dataset)
+        created, updated, unchanged = save_imported_scores(
+            year=year, values={(score.agency, score.criterion): score.value for score in scores}, stored=stored,
+            user=user, reason=f"import {filename}")
         log = None
         if not dry_run:
             log = ImportLog.objects.create(
@@ -423,9 +371,9 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
                 sha256=hashlib.sha256(content).hexdigest(),
                 year=year,
                 agency_group=agency_group,
-                created=totals["new"],
-                updated=totals["update"],
-                unchanged=totals["skip"],
+                created=created,
+                updated=updated,
+                unchanged=unchanged,
             )
             log.file.save(filename, ContentFile(content), save=True)
         published = PublishedYears()
@@ -435,9 +383,9 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
             log=log,
             agencies=[(changes, ranking.standing_of(changes.agency.pk))
                       for changes in sorted(by_agency.values(), key=lambda c: c.agency.sort_key)],
-            created=totals["new"],
-            updated=totals["update"],
-            unchanged=totals["skip"],
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
             dry_run=dry_run,
         )
         if dry_run:
