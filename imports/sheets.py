@@ -23,11 +23,10 @@ FORMULA_WITHOUT_VALUE = object()
 
 def limits():
     return {
-        "bytes": getattr(settings, "SCORE_IMPORT_MAX_BYTES", 5 * 1024 * 1024),
-        "rows": getattr(settings, "SCORE_IMPORT_MAX_ROWS", 20_000),
-        "columns": getattr(settings, "SCORE_IMPORT_MAX_COLUMNS", 500),
-        # What a workbook may unpack to: a few kilobytes of zip can claim gigabytes.
-        "unpacked_bytes": getattr(settings, "SCORE_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024),
+        "bytes": settings.SCORE_IMPORT_MAX_BYTES,
+        "rows": settings.SCORE_IMPORT_MAX_ROWS,
+        "columns": settings.SCORE_IMPORT_MAX_COLUMNS,
+        "unpacked_bytes": settings.SCORE_IMPORT_MAX_UNPACKED_BYTES,
     }
 
 

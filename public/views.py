@@ -12,20 +12,18 @@ from rankings.selectors import PublishedYears, agency_profile, block_ranking, bu
 
 from . import charts, downloads
 from .cache import public_page
+from .forms import CompareForm, YearForm
 from .tables import RankingTable
 
 HOME_LEADERS = 3
 COMPARE_MIN, COMPARE_MAX = 2, 4
 
 
-def _requested_year(request):
-    """The `?year=` of the request as a number, None when absent; a 404 for anything but four digits."""
-    text = request.GET.get("year")
-    if text is None:
-        return None
-    if not (text.isascii() and text.isdigit() and len(text) <= 4):
+def _requested_year(form):
+    """The year the page was asked for, None for the newest; a 404 for anything else than a year."""
+    if not form.is_valid():
         raise Http404("A year is written in four digits.")
-    return int(text)
+    return form.cleaned_data["year"]
 
 
 def _agency_group(agency_groups, slug):
@@ -100,7 +98,7 @@ def agency(request, slug):
     history = [(year, block, block.standing_of(agency.pk)) for year, block in history]
     ranked_years = [year for year, _block, standing in history if standing]
 
-    chosen, requested = None, _requested_year(request)
+    chosen, requested = None, _requested_year(YearForm(request.GET))
     if ranked_years:
         chosen = published.get(requested) if requested else ranked_years[0]
     context = {"agency": agency, "published": published, "history": history, "chosen": chosen}
@@ -152,10 +150,10 @@ def compare(request):
     published = PublishedYears()
     if not published:
         raise Http404("Nothing is published yet.")
-    requested = _requested_year(request)
+    form = CompareForm(request.GET)
+    requested = _requested_year(form)
     year = published.get(requested) if requested else published.latest
-    # ?agencies=a,b from a link, or ?agencies=a&agencies=b from the form's checkboxes: one list by now (cache.py)
-    slugs = request.GET["agencies"].split(",") if "agencies" in request.GET else []
+    slugs = form.cleaned_data["agencies"]
     agency_groups = list(AgencyGroup.objects.all())
     rankings = build_rankings(years=[year], published=published, agency_groups=agency_groups)
     error, block, chosen = None, None, []

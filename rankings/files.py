@@ -3,11 +3,11 @@
 import zipfile
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
 from django.utils.translation import gettext_lazy as _
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # What an evidence file may be: each extension with the first bytes its content must start with, and for office
 # documents (zip archives) the member that marks the kind, so that a name cannot pass off one type as another.
 EVIDENCE_TYPES = {
@@ -49,8 +49,9 @@ def _office_kind_matches(upload, marker):
 
 def validate_evidence(upload):
     """Refuse an evidence file that is too big, or whose content is not the document or image its name says."""
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(_("The evidence file is larger than 10 MB."))
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(_("The evidence file is larger than %(limit)s MB.")
+                              % {"limit": f"{settings.EVIDENCE_MAX_BYTES / 1024 / 1024:g}"})
     extension = PurePath(upload.name.lower()).suffix
     signature, marker = EVIDENCE_TYPES.get(extension, (None, None))
     head = upload.read(16)

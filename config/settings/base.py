@@ -94,6 +94,13 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A previewed score sheet waits for its confirmation no longer than the session that knows its name.
 IMPORT_PREVIEW_MAX_AGE = timedelta(seconds=SESSION_COOKIE_AGE)
+# What a score sheet may be, checked before it is parsed: a few kilobytes of zip can claim gigabytes.
+SCORE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+SCORE_IMPORT_MAX_ROWS = 20_000
+SCORE_IMPORT_MAX_COLUMNS = 500
+SCORE_IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# An evidence file (nginx's client_max_body_size leaves room for it and the form).
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 # Past versions are read in the admin, never saved back: every change goes through the services' checks.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,0 +1,21 @@
+"""The query parameters of the public pages, read by forms: a value that is not valid is refused, never guessed."""
+
+from django import forms
+
+
+class YearForm(forms.Form):
+    """?year=: four digits, no leading zero (the addresses' own rule); absent means the newest published year."""
+
+    year = forms.RegexField(regex=r"\A[1-9][0-9]{3}\Z", required=False)
+
+    def clean_year(self):
+        return int(self.cleaned_data["year"]) if self.cleaned_data["year"] else None
+
+
+class CompareForm(YearForm):
+    """?year=2019&agencies=a,b: the middleware has already joined ?agencies=a&agencies=b into one list."""
+
+    agencies = forms.CharField(required=False)
+
+    def clean_agencies(self):
+        return [slug for slug in self.cleaned_data["agencies"].split(",") if slug]
