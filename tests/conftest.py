@@ -1,8 +1,11 @@
 import os
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from config.settings.base import storages
 from tests import factories
@@ -33,16 +36,40 @@ def files(settings, tmp_path):
     settings.STORAGES = storages(tmp_path / "private", settings.STORAGES["staticfiles"]["BACKEND"])
 
 
+DEMO_APPS = ["agencies", "criteria", "rankings"]
+_demo_rows = {}  # model -> the rows load_demo left in its table: the first test that asks loads it, the others copy
+
+
 @pytest.fixture
 def demo(db):
-    """The Hưng Yên demo data, loaded by the same command as `make run`."""
-    call_command("load_demo", verbosity=0)
+    """The Hưng Yên demo data, loaded by the same command as `make run`, once per test session.
+
+    The first test that asks runs `load_demo` and keeps every row of the apps' tables (history included);
+    later tests put the same rows back in one bulk insert per table instead of loading it again.
+    """
+    models = [model for label in DEMO_APPS for model in apps.get_app_config(label).get_models()]
+    if not _demo_rows:
+        call_command("load_demo", verbosity=0)
+        _demo_rows.update({model: list(model._base_manager.values()) for model in models})
+        return
+    with transaction.atomic():  # foreign keys are checked at the end, whatever the order of the tables
+        for model in models:
+            model._base_manager.all()._raw_delete(connection.alias)  # rows a migration made, made again below
+            model._base_manager.bulk_create(model(**row) for row in _demo_rows[model])
+        with connection.cursor() as cursor:  # PostgreSQL's sequences continue after the ids put back
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser(username="staff", password="staff-password")
-    client.force_login(user)
+def people(db):
+    """The named users of every role (tests/factories.People)."""
+    return factories.People()
+
+
+@pytest.fixture
+def staff_client(client, people):
+    client.force_login(people.superuser)
     return client
 
 

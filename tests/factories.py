@@ -4,9 +4,12 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
-from agencies.models import Agency, AgencyGroup
+from django.contrib.auth.models import Group, User
+
+from agencies.models import Agency, AgencyGroup, AgencyReporter
 from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from rankings import roles
 from rankings.models import Score
 
 _sequence = itertools.count(1)
@@ -44,3 +47,55 @@ def criterion(year, group, code, max_points, criteria_group="infrastructure", **
 def score(agency, criterion, value):
     value = None if value is None else Decimal(str(value))
     return Score.objects.create(agency=agency, criterion=criterion, value=value)
+
+
+PASSWORD = "mat-khau-dai-1"  # every test user's
+
+
+def user(username, role=None, agency=None, **fields):
+    """A staff user in one role's group (rankings.roles), linked to `agency` when it reports for one."""
+    account = User.objects.create_user(username=username, password=PASSWORD, is_staff=True, **fields)
+    if role:
+        account.groups.add(Group.objects.get(name=role))
+    if agency:
+        AgencyReporter.objects.create(user=account, agency=agency)
+    return account
+
+
+class People:
+    """The named users every test shares, one per role, made when a test first asks for them.
+
+    `ict`, `appraiser`, `superuser`, `staff` (in no group), `unlinked` (a reporter with no agency), and
+    `reporter(agency)`: the reporter of that agency, `reporter-<slug>`.
+    """
+
+    def __init__(self):
+        self._made = {}
+
+    def _get(self, name, make):
+        if name not in self._made:
+            self._made[name] = make()
+        return self._made[name]
+
+    @property
+    def ict(self):
+        return self._get("ict", lambda: user("ict", roles.ICT_STAFF))
+
+    @property
+    def appraiser(self):
+        return self._get("appraiser", lambda: user("appraiser", roles.APPRAISERS))
+
+    @property
+    def superuser(self):
+        return self._get("superuser", lambda: User.objects.create_superuser(username="root", password=PASSWORD))
+
+    @property
+    def staff(self):
+        return self._get("staff", lambda: user("staff"))
+
+    @property
+    def unlinked(self):
+        return self._get("unlinked", lambda: user("no-agency", roles.REPORTERS))
+
+    def reporter(self, agency):
+        return self._get(f"reporter {agency.pk}", lambda: user(f"reporter-{agency.slug}", roles.REPORTERS, agency))

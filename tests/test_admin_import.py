@@ -44,7 +44,7 @@ def test_confirm_imports_logs_and_keeps_the_file(staff_client, block):
     assert "Đã nhập diem-2019.xlsx: 7 điểm mới" in response.content.decode()
     assert Score.objects.count() == 7
     log = ImportLog.objects.get()
-    assert log.user.username == "staff" and log.file.read() == content
+    assert log.user.username == "root" and log.file.read() == content
     assert pending_files() == []
     assert staff_client.get(reverse("admin:rankings_importlog_change", args=[log.pk])).status_code == 200
 
@@ -80,8 +80,7 @@ def test_the_score_sheet_download_is_a_template_for_a_year_without_scores(staff_
     assert lines[4] == "1,Sở Tài chính,,,,,"
 
 
-def test_only_staff_with_change_permission_may_import(client, django_user_model, block):
-    viewer = django_user_model.objects.create_user(username="viewer", password="x", is_staff=True)
-    client.force_login(viewer)
+def test_only_staff_with_change_permission_may_import(client, people, block):
+    client.force_login(people.staff)
     assert upload(client, sheets.province_sheet(PROVINCE_ROWS)).status_code == 403
     assert not Score.objects.exists()

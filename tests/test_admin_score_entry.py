@@ -82,9 +82,8 @@ def test_the_chooser_opens_the_sheet_of_the_chosen_agency_and_year(staff_client,
     assert response.status_code == 302 and response.url == url
 
 
-def test_staff_without_the_view_permission_cannot_open_the_screen(client, django_user_model, sheet):
-    user = django_user_model.objects.create_user(username="viewer", password="x", is_staff=True)
-    client.force_login(user)
+def test_staff_without_the_view_permission_cannot_open_the_screen(client, people, sheet):
+    client.force_login(people.staff)
     assert client.get(sheet[3]).status_code == 403
 
 

@@ -90,7 +90,7 @@ class Case:
 class World:
     """A block with agencies A and B; a year in each stage with a criterion and both agencies' scores."""
 
-    def __init__(self, django_user_model):
+    def __init__(self):
         self.block = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
         self.agencies = {"a": factories.agency(self.block, name="Sở A"), "b": factories.agency(self.block, name="Sở B")}
         self.years, self.criteria, self.scores = {}, {}, {}
@@ -103,16 +103,12 @@ class World:
                               appraisal_comment=SECRET[key], evidence_url=f"https://{SECRET[key].lower()}.example/")
                 score.evidence_file.save("minh-chung.pdf", ContentFile(b"%PDF-1.4 " + SECRET[key].encode()))
                 self.scores[key, stage] = score
-        self.users = {"anonymous": None}
-        for role, group in [("staff", None), ("reporter_a", roles.REPORTERS), ("reporter_unlinked", roles.REPORTERS),
-                            ("reporter_b", roles.REPORTERS), ("appraiser", roles.APPRAISERS), ("ict", roles.ICT_STAFF)]:
-            user = django_user_model.objects.create_user(username=role, password="mat-khau-dai-1", is_staff=True)
-            if group:
-                user.groups.add(Group.objects.get(name=group))
-            self.users[role] = user
-        self.users["superuser"] = django_user_model.objects.create_superuser(username="root", password="x")
-        self.links = {"a": AgencyReporter.objects.create(user=self.users["reporter_a"], agency=self.agencies["a"]),
-                      "b": AgencyReporter.objects.create(user=self.users["reporter_b"], agency=self.agencies["b"])}
+        people = factories.People()
+        self.users = {"anonymous": None, "staff": people.staff, "reporter_a": people.reporter(self.agencies["a"]),
+                      "reporter_unlinked": people.unlinked, "appraiser": people.appraiser, "ict": people.ict,
+                      "superuser": people.superuser}
+        people.reporter(self.agencies["b"])
+        self.links = {key: agency.reporters.get() for key, agency in self.agencies.items()}
         self.band = Band.objects.create(name="Thử", min_percent=Decimal("99.5"))
         published = self.years[Status.PUBLISHED]
         self.import_log = ImportLog.objects.create(file_name="diem.xlsx", sha256="0" * 64, year=published,
@@ -386,8 +382,8 @@ def rule_for(name, route):
     return name if name.startswith("admin:") else None
 
 
-def test_every_url_pattern_has_a_rule(django_user_model):
-    world = World(django_user_model)
+def test_every_url_pattern_has_a_rule(db):
+    world = World()
     rules = all_cases(world)
     unclassified = [(name, route) for name, route in url_patterns() if rule_for(name, route) not in rules]
     assert unclassified == [], "URL patterns without an authorization rule in tests/test_authorization_matrix.py"
@@ -461,8 +457,8 @@ RULE_NAMES = [
 
 
 @pytest.mark.parametrize("rule", RULE_NAMES)
-def test_each_role_reaches_exactly_what_its_rule_allows(rule, django_user_model):
-    world = World(django_user_model)
+def test_each_role_reaches_exactly_what_its_rule_allows(rule, db):
+    world = World()
     cases = all_cases(world)
     clients = {role: Client() for role in ROLES}
     problems = [problem for case in cases[rule] for role in ROLES for method in ("GET", "POST")

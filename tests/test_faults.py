@@ -7,9 +7,9 @@ import psycopg2
 import pytest
 from django.db import connection, connections
 
-from imports import importing
 from imports.importing import apply_import
 from imports.problems import SheetError
+from rankings import services
 from rankings.models import ImportLog, Score
 from tests import sheets
 
@@ -57,17 +57,17 @@ def test_a_connection_killed_mid_import_changes_nothing_and_the_next_import_work
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    original = importing.ScoreResource.bulk_update
+    original = services._write_scores
 
-    def kill_after_writing(self, *args, **kwargs):
-        original(self, *args, **kwargs)  # the updates are written, inside the import's transaction
+    def kill_after_writing(**kwargs):
+        original(**kwargs)  # the scores are written, inside the import's transaction
         killer = psycopg2.connect(host=connection.settings_dict["HOST"], port=connection.settings_dict["PORT"],
                                   user=connection.settings_dict["USER"], dbname="postgres")
         killer.autocommit = True
         killer.cursor().execute("SELECT pg_terminate_backend(%s)", [pid])
         killer.close()
 
-    monkeypatch.setattr(importing.ScoreResource, "bulk_update", kill_after_writing)
+    monkeypatch.setattr(services, "_write_scores", kill_after_writing)
     with pytest.raises(SheetError) as error:
         apply_import(content=sheet(5), filename="second.xlsx", year=year, agency_group=group, user=None)
     assert "connection was lost" in error.value.problems[0].text_in("en")
@@ -83,15 +83,15 @@ def test_a_connection_killed_mid_import_changes_nothing_and_the_next_import_work
 @needs_postgresql
 def test_two_imports_of_the_same_year_and_block_are_serialised(block, monkeypatch):
     year, group = block
-    original = importing.ScoreResource.bulk_create
+    original = services._write_scores
     first_writing = threading.Event()
 
-    def slow_create(self, *args, **kwargs):
-        original(self, *args, **kwargs)
+    def slow_write(**kwargs):
+        original(**kwargs)
         first_writing.set()
         time.sleep(1)  # hold the year's lock while the other import starts
 
-    monkeypatch.setattr(importing.ScoreResource, "bulk_create", slow_create)
+    monkeypatch.setattr(services, "_write_scores", slow_write)
     outcomes, errors = {}, []
 
     def run(name, value):

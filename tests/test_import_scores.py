@@ -4,7 +4,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -13,7 +12,6 @@ from criteria.models import EvaluationYear
 from imports import score_sheet
 from imports.importing import apply_import, parse_number
 from imports.problems import SheetError
-from rankings import roles
 from rankings.models import ImportLog, Score
 from tests import factories, sheets
 from tests.sheets import PROVINCE_ROWS
@@ -123,11 +121,10 @@ def test_the_exported_template_goes_back_in_unchanged(block, tmp_path):
         assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 2)
 
 
-def test_every_confirmed_import_is_logged_with_the_file_and_its_hash(block, django_user_model):
+def test_every_confirmed_import_is_logged_with_the_file_and_its_hash(block, people):
     import hashlib
 
-    clerk = django_user_model.objects.create_user(username="clerk")
-    clerk.groups.add(Group.objects.get(name=roles.ICT_STAFF))
+    clerk = people.ict
     content = sheets.province_sheet(PROVINCE_ROWS)
     run_import(content, "../../etc/diem.xlsx", block, user=clerk)
     log = ImportLog.objects.get()
@@ -138,7 +135,7 @@ def test_every_confirmed_import_is_logged_with_the_file_and_its_hash(block, djan
     assert not Score.history.exists()  # a new score's origin is the import log
     run_import(sheets.province_sheet([["Sở Tài chính", 20, 18, "15.25", "20", None]]), "sua.xlsx", block, user=clerk)
     history = list(Score.history.values_list("history_user__username", "history_change_reason", "value"))
-    assert history == [("clerk", "import sua.xlsx", Decimal("20.00"))]
+    assert history == [("ict", "import sua.xlsx", Decimal("20.00"))]
     assert Score.history.get().prev_record is None and Score.history.get().instance.value == Decimal("20.00")
 
 

@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from agencies.models import AgencyReporter
 from criteria.models import EvaluationYear
 from rankings import roles
 from rankings.models import Score
@@ -24,26 +23,14 @@ Status = EvaluationYear.Status
 
 
 @pytest.fixture
-def evaluation(django_user_model):
+def evaluation(people):
     """A block with agencies A and B, a year open for self-assessment, and one user per role."""
     group = factories.agency_group(slug="so-ban-nganh")
     year = factories.evaluation_year(2020, published=False, status=Status.SELF_ASSESSMENT)
     criteria = [factories.criterion(year, group, "1.1", 20), factories.criterion(year, group, "1.2", 30)]
     a, b = factories.agency(group, name="Sở A"), factories.agency(group, name="Sở B")
-
-    def user(name, role, agency=None):
-        account = django_user_model.objects.create_user(username=name, password="x", is_staff=True)
-        account.groups.add(Group.objects.get(name=role))
-        if agency:
-            AgencyReporter.objects.create(user=account, agency=agency)
-        return account
-
-    return {
-        "year": year, "criteria": criteria, "a": a, "b": b,
-        "reporter": user("reporter-a", roles.REPORTERS, a),
-        "appraiser": user("appraiser", roles.APPRAISERS),
-        "ict": user("ict", roles.ICT_STAFF),
-    }
+    return {"year": year, "criteria": criteria, "a": a, "b": b, "people": people,
+            "reporter": people.reporter(a), "appraiser": people.appraiser, "ict": people.ict}
 
 
 def entry_url(agency, year):
@@ -134,10 +121,7 @@ def test_evidence_files_are_type_checked_and_served_only_to_those_allowed(client
     assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 evidence"
     assert b"".join(as_user(client, e["appraiser"]).get(url).streaming_content) == b"%PDF-1.4 evidence"
 
-    other = django_user_model.objects.create_user(username="reporter-b", is_staff=True)
-    other.groups.add(Group.objects.get(name=roles.REPORTERS))
-    AgencyReporter.objects.create(user=other, agency=e["b"])
-    assert as_user(client, other).get(url).status_code == 404
+    assert as_user(client, e["people"].reporter(e["b"])).get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
     with pytest.raises(ValueError):
@@ -240,7 +224,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, evaluation):
 
 
 def test_repeated_failed_logins_lock_the_account_out(client, django_user_model):
-    django_user_model.objects.create_superuser(username="boss", password="dung-mat-khau-1")
+    django_user_model.objects.create_superuser(username="boss", password="dung-mat-khau-1")  # a name of its own
     login = reverse("admin:login")
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post(login, {"username": "boss", "password": "sai"}, REMOTE_ADDR="10.0.0.1")

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,10 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import AgencyReporter
 from criteria.models import Criterion, EvaluationYear
 from imports.importing import PENDING_FOLDER
-from rankings import roles
 from rankings.files import private_storage
 from rankings.models import Score
 from tests import factories, sheets
@@ -36,7 +33,7 @@ Status = EvaluationYear.Status
 
 
 @pytest.fixture
-def evaluation(db, django_user_model):
+def evaluation(people):
     """Agencies A and B of one block, a year under appraisal with a criterion, both agencies' scores, the roles."""
     block = factories.agency_group(slug="so-ban-nganh")
     year = factories.evaluation_year(2024, status=Status.APPRAISAL)
@@ -49,16 +46,9 @@ def evaluation(db, django_user_model):
                                            appraisal_comment=f"Nhận xét riêng của Sở {key.upper()}",
                                            evidence_url=f"https://so-{key}.example/minh-chung")
 
-    def user(name, role, agency=None):
-        account = django_user_model.objects.create_user(username=name, password="x", is_staff=True)
-        account.groups.add(Group.objects.get(name=role))
-        if agency:
-            AgencyReporter.objects.create(user=account, agency=agency)
-        return account
-
     return {"block": block, "year": year, "criterion": criterion, "a": a, "b": b, "scores": scores,
-            "reporter": user("reporter-a", roles.REPORTERS, a), "unlinked": user("no-agency", roles.REPORTERS),
-            "appraiser": user("appraiser", roles.APPRAISERS), "ict": user("ict", roles.ICT_STAFF)}
+            "reporter": people.reporter(a), "unlinked": people.unlinked, "appraiser": people.appraiser,
+            "ict": people.ict}
 
 
 def history_form(obj):
