@@ -169,7 +169,7 @@ class Command(BaseCommand):
                 return [column[0] for column in cursor.description], cursor.fetchall()
 
         published = PublishedYears()
-        ranking = block_ranking(published=published, year=published.get(year.year), agency_group=group)
+        ranking = block_ranking(published=published, year=published.get(year.year), block=group)
         statement = ranking_sql([year.pk] + ([ranking.previous_year.pk] if ranking.previous_year else []), group.pk)
         # The statement and the page's selector must agree, or the ratio compares different work.
         columns, rows = sql(statement)

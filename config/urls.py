@@ -10,7 +10,7 @@ from .health import health
 urlpatterns = [
     path("healthz", health, name="health"),
     # Downloads are the same in every language, so they live outside the language prefix.
-    path("rankings/<year:year>/<slug:group_slug>.<str:fmt>", ranking_download, name="ranking_download"),
+    path("rankings/<year:year>/<slug:block_slug>.<str:fmt>", ranking_download, name="ranking_download"),
     # Vietnamese at /, English at /en/: each page has a stable address per language.
     *i18n_patterns(
         path("admin/", admin.site.urls),

@@ -377,7 +377,7 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
             )
             log.file.save(filename, ContentFile(content), save=True)
         published = PublishedYears()
-        ranking = build_rankings(years=[year], published=published, agency_groups=[agency_group])[
+        ranking = build_rankings(years=[year], published=published, blocks=[agency_group])[
             year.pk, agency_group.pk]
         outcome = ImportOutcome(
             log=log,

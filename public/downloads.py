@@ -34,7 +34,7 @@ def to_csv(ranking):
 
 def to_xlsx(ranking):
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"{ranking.agency_group.slug} {ranking.year}"[:31])
+    sheet = workbook.create_sheet(f"{ranking.block.slug} {ranking.year}"[:31])
     sheet.append(header(ranking))
     for row in records(ranking):
         sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
@@ -46,7 +46,7 @@ def to_xlsx(ranking):
 def to_json(ranking):
     data = {
         "year": ranking.year.year,
-        "group": {"slug": ranking.agency_group.slug, "name": ranking.agency_group.name},
+        "group": {"slug": ranking.block.slug, "name": ranking.block.name},
         "max_total": float(ranking.max_total),
         "criteria_groups": [
             {"code": g.code, "name": g.criteria_group.name, "max": float(g.maximum)} for g in ranking.group_maxima

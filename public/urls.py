@@ -6,8 +6,8 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("rankings/<year:year>/<slug:group_slug>/", views.ranking, name="ranking"),
+    path("rankings/<year:year>/<slug:block_slug>/", views.ranking, name="ranking"),
     path("agencies/<slug:slug>/", views.agency, name="agency"),
-    path("criteria/<year:year>/<slug:group_slug>/", views.criteria, name="criteria"),
+    path("criteria/<year:year>/<slug:block_slug>/", views.criteria, name="criteria"),
     path("compare/", views.compare, name="compare"),
 ]

@@ -26,22 +26,22 @@ def _requested_year(form):
     return form.cleaned_data["year"]
 
 
-def _agency_group(agency_groups, slug):
-    for group in agency_groups:
-        if group.slug == slug:
-            return group
+def _block(blocks, slug):
+    for block in blocks:
+        if block.slug == slug:
+            return block
     raise Http404(f"No agency group {slug}.")
 
 
 @public_page
 def home(request):
     published = PublishedYears()
-    agency_groups = list(AgencyGroup.objects.all())
+    blocks = list(AgencyGroup.objects.all())
     latest = published.latest
     rankings = []
     if latest:
-        by_block = build_rankings(years=[latest], published=published, agency_groups=agency_groups)
-        rankings = [by_block[latest.pk, group.pk] for group in agency_groups if by_block[latest.pk, group.pk].standings]
+        by_block = build_rankings(years=[latest], published=published, blocks=blocks)
+        rankings = [by_block[latest.pk, block.pk] for block in blocks if by_block[latest.pk, block.pk].standings]
     return render(request, "public/home.html", {
         "published": published,
         "latest": latest,
@@ -51,11 +51,11 @@ def home(request):
 
 
 @public_page(params=["sort"], search_params=["q"])
-def ranking(request, year, group_slug):
+def ranking(request, year, block_slug):
     published = PublishedYears()
-    agency_groups = list(AgencyGroup.objects.all())
+    blocks = list(AgencyGroup.objects.all())
     ranking = block_ranking(published=published, year=published.get(year),
-                            agency_group=_agency_group(agency_groups, group_slug))
+                            block=_block(blocks, block_slug))
     query = request.GET.get("q", "").strip()
     folded = fold(query)
     standings = [s for s in ranking.standings if folded in s.search_text] if query else ranking.standings
@@ -66,7 +66,7 @@ def ranking(request, year, group_slug):
     RequestConfig(request, paginate=False).configure(table)
     return render(request, "public/ranking.html", {
         "published": published,
-        "agency_groups": agency_groups,
+        "blocks": blocks,
         "ranking": ranking,
         "table": table,
         "query": query,
@@ -75,15 +75,15 @@ def ranking(request, year, group_slug):
 
 
 @public_page
-def ranking_download(request, year, group_slug, fmt):
+def ranking_download(request, year, block_slug, fmt):
     if fmt not in downloads.WRITERS:
         raise Http404(f"No download format {fmt}.")
     published = PublishedYears()
     ranking = block_ranking(published=published, year=published.get(year),
-                            agency_group=get_object_or_404(AgencyGroup, slug=group_slug))
+                            block=get_object_or_404(AgencyGroup, slug=block_slug))
     response = HttpResponse(downloads.WRITERS[fmt](ranking), content_type=CONTENT_TYPES[fmt])
     if fmt != "json":
-        response["Content-Disposition"] = f'attachment; filename="xep-hang-{group_slug}-{year}.{fmt}"'
+        response["Content-Disposition"] = f'attachment; filename="xep-hang-{block_slug}-{year}.{fmt}"'
     return response
 
 
@@ -92,7 +92,7 @@ def agency(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("group"), slug=slug)
     published = PublishedYears()
     years = list(published)
-    by_year = build_rankings(years=years, published=published, agency_groups=[agency.group])
+    by_year = build_rankings(years=years, published=published, blocks=[agency.group])
     # (year, the block's ranking, the agency's standing or None), newest first
     history = [(year, by_year[year.pk, agency.group_id]) for year in years]
     history = [(year, block, block.standing_of(agency.pk)) for year, block in history]
@@ -118,13 +118,13 @@ def agency(request, slug):
 
 
 @public_page
-def criteria(request, year, group_slug):
+def criteria(request, year, block_slug):
     published = PublishedYears()
-    agency_groups = list(AgencyGroup.objects.all())
+    blocks = list(AgencyGroup.objects.all())
     year = published.get(year)
-    agency_group = _agency_group(agency_groups, group_slug)
+    block = _block(blocks, block_slug)
     criteria = list(
-        Criterion.objects.filter(year=year, agency_group=agency_group)
+        Criterion.objects.filter(year=year, agency_group=block)
         .select_related("criteria_group")
         .order_by("criteria_group__order", "order", "code")
     )
@@ -132,12 +132,12 @@ def criteria(request, year, group_slug):
     for criterion in criteria:
         sections.setdefault(criterion.criteria_group, []).append(criterion)
     maxima = {row["criteria_group_id"]: row["maximum"]
-              for row in Criterion.objects.filter(year=year, agency_group=agency_group).maxima()}
+              for row in Criterion.objects.filter(year=year, agency_group=block).maxima()}
     return render(request, "public/criteria.html", {
         "published": published,
-        "agency_groups": agency_groups,
+        "blocks": blocks,
         "year": year,
-        "agency_group": agency_group,
+        "current_block": block,  # not "block": templates use that name for {% block %}
         "sections": [(group, items, maxima[group.pk]) for group, items in sections.items()],
         "max_total": sum(maxima.values()),
         "bands": list(Band.objects.order_by("-min_percent")),
@@ -154,13 +154,12 @@ def compare(request):
     requested = _requested_year(form)
     year = published.get(requested) if requested else published.latest
     slugs = form.cleaned_data["agencies"]
-    agency_groups = list(AgencyGroup.objects.all())
-    rankings = build_rankings(years=[year], published=published, agency_groups=agency_groups)
-    error, block, chosen = None, None, []
+    rankings = build_rankings(years=[year], published=published, blocks=list(AgencyGroup.objects.all()))
+    error, ranking, chosen = None, None, []
     if slugs:
-        everyone = {s.slug: (ranking, s) for ranking in rankings.values() for s in ranking.standings}
+        everyone = {s.slug: (block_ranking, s) for block_ranking in rankings.values() for s in block_ranking.standings}
         unknown = [slug for slug in slugs if slug not in everyone]
-        blocks = {everyone[slug][0].agency_group.pk for slug in slugs if slug in everyone}
+        blocks = {everyone[slug][0].block.pk for slug in slugs if slug in everyone}
         if unknown:
             error = _("These agencies have no published result in %(year)s: %(slugs)s.") % {
                 "year": year, "slugs": ", ".join(unknown)}
@@ -169,7 +168,7 @@ def compare(request):
         elif len(blocks) > 1:
             error = _("Agencies are compared inside one block: choose them from the same block.")
         else:
-            block = everyone[slugs[0]][0]
+            ranking = everyone[slugs[0]][0]
             chosen = [everyone[slug][1] for slug in slugs]
     # A choice that cannot be compared answers 400: the page explains why, and it is never cached.
     return render(request, "public/compare.html", status=400 if error else 200, context={
@@ -178,10 +177,12 @@ def compare(request):
         "rankings": [r for r in rankings.values() if r.standings],
         "selected": slugs,
         "error": error,
-        "block_ranking": block,
+        "block_ranking": ranking,
         "chosen": chosen,
-        "group_rows": [(g, [s.groups[g.code] for s in chosen]) for g in block.group_maxima] if block else [],
-        "radar": charts.group_radar(block.group_maxima, [(s.display_name, s.groups) for s in chosen]) if block else "",
+        "criteria_group_rows": [(g, [s.groups[g.code] for s in chosen]) for g in ranking.group_maxima]
+        if ranking else [],
+        "radar": charts.group_radar(ranking.group_maxima, [(s.display_name, s.groups) for s in chosen])
+        if ranking else "",
         "min": COMPARE_MIN,
         "max": COMPARE_MAX,
     })

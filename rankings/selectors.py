@@ -55,7 +55,7 @@ class Ranking:
     """A block's ranking in one year, with what is needed to read it."""
 
     year: EvaluationYear
-    agency_group: AgencyGroup
+    block: AgencyGroup
     previous_year: EvaluationYear | None
     group_maxima: list[GroupMaximum]
     standings: list[Standing] = field(default_factory=list)
@@ -124,51 +124,51 @@ def band_for(percent, bands):
     return next((band for band in bands if percent >= band.min_percent), None)
 
 
-def build_rankings(*, years, published, agency_groups):
-    """Rankings of `agency_groups` in `years`, each with its change since the previous published year.
+def build_rankings(*, years, published, blocks):
+    """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, agency group id): Ranking}. Five queries, whatever the sizes.
+    Returns {(year id, block id): Ranking}. Five queries, whatever the sizes.
     """
     previous = {year.pk: published.previous(year) for year in years}
     year_ids = {year.pk for year in years} | {p.pk for p in previous.values() if p}
-    group_ids = [group.pk for group in agency_groups]
+    block_ids = [block.pk for block in blocks]
     criteria_groups = list(CriteriaGroup.objects.all())
     bands = list(Band.objects.order_by("-min_percent"))
 
     maxima = defaultdict(dict)
-    for row in Criterion.objects.filter(year_id__in=year_ids, agency_group_id__in=group_ids).maxima():
+    for row in Criterion.objects.filter(year_id__in=year_ids, agency_group_id__in=block_ids).maxima():
         maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
 
     # A block's ranking is made of the scores on its criteria: an agency that has since moved to another
     # block keeps its place in the years it was scored in this one.
     rows = defaultdict(list)
-    scores = Score.objects.filter(criterion__year_id__in=year_ids, criterion__agency_group_id__in=group_ids)
+    scores = Score.objects.filter(criterion__year_id__in=year_ids, criterion__agency_group_id__in=block_ids)
     for row in scores.ranking(criteria_groups):
         rows[row["criterion__year_id"], row["criterion__agency_group_id"]].append(row)
     agencies = {
         agency["id"]: agency
-        for agency in Agency.objects.filter(pk__in={row["agency_id"] for block in rows.values() for row in block})
+        for agency in Agency.objects.filter(pk__in={row["agency_id"] for listed in rows.values() for row in listed})
         .values("id", "name", "short_name", "slug", "sort_key", "search_text")
     }
     for block_rows in rows.values():  # tied agencies in Vietnamese alphabetical order
         block_rows.sort(key=lambda row: (row["rank"], agencies[row["agency_id"]]["sort_key"]))
 
-    def ranks(year, group):
-        return {row["agency_id"]: row["rank"] for row in rows[year.pk, group.pk]} if year else {}
+    def ranks(year, block):
+        return {row["agency_id"]: row["rank"] for row in rows[year.pk, block.pk]} if year else {}
 
     rankings = {}
     for year in years:
-        for group in agency_groups:
-            block_maxima = maxima[year.pk, group.pk]
+        for block in blocks:
+            block_maxima = maxima[year.pk, block.pk]
             ranking = Ranking(
                 year=year,
-                agency_group=group,
+                block=block,
                 previous_year=previous[year.pk],
                 group_maxima=[GroupMaximum(cg, block_maxima[cg.pk]) for cg in criteria_groups if cg.pk in block_maxima],
             )
-            previous_ranks = ranks(previous[year.pk], group)
+            previous_ranks = ranks(previous[year.pk], block)
             block_maximum = ranking.max_total
-            for row in rows[year.pk, group.pk]:
+            for row in rows[year.pk, block.pk]:
                 agency = agencies[row["agency_id"]]
                 percent = percent_of(row["total"], block_maximum)
                 before = previous_ranks.get(row["agency_id"])
@@ -186,13 +186,13 @@ def build_rankings(*, years, published, agency_groups):
                     groups={g.code: cents(row[f"group_{g.code}"] or 0) for g in ranking.group_maxima},
                     band=band_for(percent, bands),
                 ))
-            rankings[year.pk, group.pk] = ranking
+            rankings[year.pk, block.pk] = ranking
     return rankings
 
 
-def block_ranking(*, published, year, agency_group):
+def block_ranking(*, published, year, block):
     """One block's ranking in one published year: what the ranking page and its downloads show."""
-    return build_rankings(years=[year], published=published, agency_groups=[agency_group])[year.pk, agency_group.pk]
+    return build_rankings(years=[year], published=published, blocks=[block])[year.pk, block.pk]
 
 
 @dataclass
@@ -216,36 +216,36 @@ def publication_record(year):
     return PublicationRecord(first, reasons, changed)
 
 
-def agency_profile(agency, block, standing):
+def agency_profile(agency, ranking, standing):
     """What the agency page shows of one year: its criteria groups against the block's average and leader, the
     groups it stands out in and falls behind in, its place among the block's totals, and every criterion.
 
     A group's share of its maximum is rounded as the overall percent is (`percent_of`): a group exactly at the
     agency's own ratio (20 of 30 in 200 of 300) is neither a strength nor a weakness. Two queries.
     """
-    average, leader = block.average(), block.leader
+    average, leader = ranking.average(), ranking.leader
     # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
-    share = {g.code: percent_of(standing.groups[g.code], g.maximum) for g in block.group_maxima}
-    by_share = sorted(block.group_maxima, key=lambda g: standing.groups[g.code] / g.maximum, reverse=True)
+    share = {g.code: percent_of(standing.groups[g.code], g.maximum) for g in ranking.group_maxima}
+    by_share = sorted(ranking.group_maxima, key=lambda g: standing.groups[g.code] / g.maximum, reverse=True)
     criteria = list(
-        Criterion.objects.filter(year=block.year, agency_group=block.agency_group)
+        Criterion.objects.filter(year=ranking.year, agency_group=ranking.block)
         .select_related("criteria_group")
         .order_by("criteria_group__order", "order", "code")
     )
     # Appraised values only: a self-assessment waiting for appraisal has no official value.
-    scores = dict(Score.objects.filter(agency=agency, criterion__year=block.year, value__isnull=False)
+    scores = dict(Score.objects.filter(agency=agency, criterion__year=ranking.year, value__isnull=False)
                   .values_list("criterion", "value"))
     for criterion in criteria:  # a criterion with sub-criteria shows the sum of theirs
         if criterion.parent_id and criterion.pk in scores:
             scores[criterion.parent_id] = scores.get(criterion.parent_id, 0) + scores[criterion.pk]
-    totals = sorted((s.total for s in block.standings), reverse=True)
+    totals = sorted((s.total for s in ranking.standings), reverse=True)
     return {
-        "block_ranking": block,
+        "block_ranking": ranking,
         "standing": standing,
         "average": average,
         "leader": leader,
-        "group_rows": [
-            (g, standing.groups[g.code], average["groups"][g.code], leader.groups[g.code]) for g in block.group_maxima
+        "criteria_group_rows": [
+            (g, standing.groups[g.code], average["groups"][g.code], leader.groups[g.code]) for g in ranking.group_maxima
         ],
         "strong_groups": [g for g in by_share if share[g.code] > standing.percent],
         "weak_groups": [g for g in reversed(by_share) if share[g.code] < standing.percent],

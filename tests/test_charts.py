@@ -28,7 +28,7 @@ def ranked_block():
                 continue
             factories.score(agency, infrastructure, first)
             factories.score(agency, policy, second)
-    rankings = build_rankings(years=years, published=PublishedYears(), agency_groups=[block])
+    rankings = build_rankings(years=years, published=PublishedYears(), blocks=[block])
     return [rankings[year.pk, block.pk] for year in years]
 
 
@@ -74,7 +74,7 @@ def test_the_radar_has_one_outline_per_series_reaching_the_outer_ring_at_the_max
 
 def test_an_agency_name_is_escaped_in_the_ranking_table_and_chart(client, ranked_block):
     _ranking_2018, ranking = ranked_block
-    page = client.get(f"/rankings/2019/{ranking.agency_group.slug}/").content.decode()
+    page = client.get(f"/rankings/2019/{ranking.block.slug}/").content.decode()
 
     assert "<b>" not in page
     assert page.count("Sở &lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;") == 2  # the table's link and the chart's label

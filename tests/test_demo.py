@@ -17,7 +17,7 @@ def ranking_2019(block_slug):
     """The block's standings in 2019, as every page and download reads them."""
     published = PublishedYears()
     return block_ranking(published=published, year=published.get(2019),
-                         agency_group=AgencyGroup.objects.get(slug=block_slug)).standings
+                         block=AgencyGroup.objects.get(slug=block_slug)).standings
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_both_years_are_published_with_a_note_that_says_what_is_illustrative(dem
 
 def test_blocks_are_scored_out_of_500_and_150(demo):
     published = PublishedYears()
-    maxima = {group.slug: block_ranking(published=published, year=published.get(2019), agency_group=group).max_total
+    maxima = {group.slug: block_ranking(published=published, year=published.get(2019), block=group).max_total
               for group in AgencyGroup.objects.all()}
     assert maxima == {"so-ban-nganh": 500, "ubnd-huyen": 150}
 

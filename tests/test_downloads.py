@@ -21,7 +21,7 @@ HEADER = ["rank", "rank_change", "agency", "agency_slug", "total", "max_total", 
 def expected_rows(year, slug):
     published = PublishedYears()
     ranking = block_ranking(published=published, year=published.get(year),
-                            agency_group=AgencyGroup.objects.get(slug=slug))
+                            block=AgencyGroup.objects.get(slug=slug))
     return [
         [s.rank, s.rank_change, s.name, s.slug, s.total, ranking.max_total, s.percent,
          *(s.groups[code] for code in GROUP_CODES)]

@@ -12,11 +12,11 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def rankings(years, agency_groups):
+def rankings(years, blocks):
     """{(year, block name): [(rank, agency name, total, percent), ...]} as the pages read them."""
-    built = build_rankings(years=years, published=PublishedYears(), agency_groups=agency_groups)
+    built = build_rankings(years=years, published=PublishedYears(), blocks=blocks)
     return {
-        (r.year.year, r.agency_group.name): [(s.rank, s.name, s.total, s.percent) for s in r.standings]
+        (r.year.year, r.block.name): [(s.rank, s.name, s.total, s.percent) for s in r.standings]
         for r in built.values()
     }
 
@@ -132,7 +132,7 @@ def test_a_criteria_group_exactly_at_the_agencys_own_ratio_is_neither_strength_n
     agency = factories.agency(group, name="Sở A")
     factories.score(agency, factories.criterion(year, group, "1.1", 30), 20)
     factories.score(agency, factories.criterion(year, group, "2.1", 270, criteria_group="it_application"), 180)
-    block = block_ranking(published=PublishedYears(), year=year, agency_group=group)
+    block = block_ranking(published=PublishedYears(), year=year, block=group)
     standing = block.standing_of(agency.pk)
     profile = agency_profile(agency, block, standing)
     assert standing.percent == Decimal("66.67")  # 200 of 300, and each group 20 of 30, 180 of 270
