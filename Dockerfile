@@ -6,8 +6,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -
 WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir -e .
-# Build-time only values: collectstatic and compilemessages touch no database and no secret.
-RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput \
+# Build-time only values: collectstatic and compilemessages touch no database, cache or secret; exported so that
+# both commands see them.
+RUN export SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://unused:6379/0 \
+ && python manage.py collectstatic --noinput \
  && python manage.py compilemessages --ignore=.venv -v0 \
  && useradd --system app && mkdir -p /app/media /app/private && chown app /app/media /app/private
 USER app

@@ -22,10 +22,11 @@ from import_export import resources
 
 from agencies.models import Agency, AgencyGroup
 from benchmarks import synthetic
+from common.numbers import cents
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from imports.importing import apply_import
 from rankings.models import Score
-from rankings.selectors import PublishedYears, block_ranking, cents
+from rankings.selectors import PublishedYears, block_ranking
 
 IMPORT_AGENCIES, IMPORT_CRITERIA = synthetic.IMPORT_AGENCIES, synthetic.IMPORT_CRITERIA
 

@@ -30,9 +30,10 @@ class DatabaseUnavailableMiddleware:
 
 
 class RejectNulCharactersMiddleware:
-    """Answer 400 to a query or form field holding a NUL character: no screen needs one, and PostgreSQL refuses it
-    in a query (the admin's searches, filters and autocomplete, django-axes' look-up of a login name would fail
-    with a 500). Uploaded files are not form fields: their bytes may hold anything."""
+    """Answer 400 to a query, form field or cookie holding a NUL character: no screen needs one, and PostgreSQL
+    refuses it in a query (the admin's searches, filters and autocomplete, django-axes' look-up of a login name,
+    the session's look-up would fail with a 500). Uploaded files are not form fields: their bytes may hold
+    anything."""
 
     MESSAGE = ("Yêu cầu có ký tự NUL (\\0), không hợp lệ. / The request holds a NUL character (\\0), which is "
                "not allowed.")
@@ -41,7 +42,8 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        fields = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else ())]
+        fields = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else ()),
+                  *((name, [value]) for name, value in request.COOKIES.items())]  # the session id reaches a query
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in fields):
             return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -17,7 +17,7 @@ from common.spreadsheets import CONTENT_TYPES
 from criteria.models import EvaluationYear
 from rankings.files import private_storage
 from rankings.models import ImportLog, Score
-from rankings.roles import sees_every_agency
+from rankings.roles import may_import, sees_every_agency
 
 from . import score_sheet
 from .forms import ScoreExportForm, ScoreImportForm
@@ -68,7 +68,7 @@ class ImportLogAdmin(admin.ModelAdmin):
     # (the data may have changed meanwhile) and keeps it in the import log.
 
     def import_view(self, request):
-        if not request.user.has_perm("rankings.import_scores"):
+        if not may_import(request.user):
             raise PermissionDenied
         form = ScoreImportForm(request.POST or None, request.FILES or None)
         problems = []
@@ -101,7 +101,7 @@ class ImportLogAdmin(admin.ModelAdmin):
         })
 
     def import_confirm_view(self, request):
-        if request.method != "POST" or not request.user.has_perm("rankings.import_scores"):
+        if request.method != "POST" or not may_import(request.user):
             raise PermissionDenied
         pending = request.session.get(PENDING_IMPORT)
         if not pending or not private_storage().exists(pending["path"]):
@@ -128,7 +128,7 @@ class ImportLogAdmin(admin.ModelAdmin):
         return redirect("admin:rankings_importlog_change", outcome.log.pk)
 
     def import_cancel_view(self, request):
-        if request.method != "POST" or not request.user.has_perm("rankings.import_scores"):
+        if request.method != "POST" or not may_import(request.user):
             raise PermissionDenied
         self._discard_pending(request)
         self.message_user(request, _("Import cancelled; nothing was changed."), messages.INFO)
@@ -155,6 +155,10 @@ class ImportLogAdmin(admin.ModelAdmin):
             "title": _("Download a score sheet"), "form": form,
         })
 
+
+    def has_view_permission(self, request, obj=None):
+        # The files hold every agency of a block: not for a user linked to one agency, whatever its groups.
+        return super().has_view_permission(request, obj) and sees_every_agency(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import parse_number
 from common.vietnamese import fold
 from criteria.models import CriteriaGroup, Criterion
-from imports.importing import column_label, parse_number
+from imports.importing import column_label
 from imports.problems import Problem, SheetError
 from imports.sheets import read_rows
 
@@ -31,6 +32,9 @@ def _find_columns(rows):
 @transaction.atomic
 def import_criteria(*, content, filename, year, agency_group):
     """Create the block's criteria for `year`; SheetError (nothing created) on any problem."""
+    if year.is_published:
+        raise SheetError([Problem(None, None, _(
+            "The year %(year)s is published and cannot change; unpublish it first, with a reason."), year=year.year)])
     if Criterion.objects.filter(year=year, agency_group=agency_group).exists():
         raise SheetError([Problem(None, None, _("The block “%(block)s” already has criteria in %(year)s."),
                                   block=agency_group.name, year=year.year)])

@@ -31,6 +31,7 @@ from common.vietnamese import fold
 from criteria.models import Criterion, EvaluationYear
 from rankings.files import private_storage
 from rankings.models import ImportLog, Score, score_value_error
+from rankings.roles import may_import
 from rankings.selectors import PublishedYears, build_rankings
 from rankings.services import save_imported_scores
 
@@ -329,7 +330,7 @@ def apply_import(*, content, filename, year, agency_group, user, dry_run=False):
 
     Needs the import permission; `user` None is the command line.
     """
-    if user is not None and not user.has_perm("rankings.import_scores"):  # before reading: the service checks too
+    if user is not None and not may_import(user):  # before reading the file; the service checks again
         raise PermissionDenied(f"{user} may not import scores.")
     filename = PurePath(filename).name  # keep the name, never the client's or caller's path
     scores = interpret(read_rows(content, filename), year=year, agency_group=agency_group)

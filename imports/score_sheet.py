@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from agencies.models import Agency
+from common.numbers import cents
 from common.spreadsheets import neutralise
 from criteria.models import Criterion
 from rankings.models import Score
@@ -37,10 +38,10 @@ def score_sheet(year, agency_group):
         [None, MAXIMA_LABEL, *(c.max_points for c in criteria),
          Criterion.objects.filter(year=year, agency_group=agency_group).maximum()],
     ]
+    totals = {row["agency_id"]: cents(row["total"]) for row in Score.objects.filter(
+        criterion__year=year, criterion__agency_group=agency_group).ranking()}
     for number, agency in enumerate(agencies, start=1):
-        values = [stored.get((agency.pk, c.pk)) for c in criteria]
-        scored = [v for v in values if v is not None]
-        rows.append([number, agency.name, *values, sum(scored) if scored else None])
+        rows.append([number, agency.name, *(stored.get((agency.pk, c.pk)) for c in criteria), totals.get(agency.pk)])
     title = f"Bảng điểm đánh giá Chính quyền điện tử năm {year.year} — {agency_group.name}"
     return title, rows
 

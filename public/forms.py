@@ -2,11 +2,13 @@
 
 from django import forms
 
+from .converters import YEAR_PATTERN
+
 
 class YearForm(forms.Form):
     """?year=: four digits, no leading zero (the addresses' own rule); absent means the newest published year."""
 
-    year = forms.RegexField(regex=r"\A[1-9][0-9]{3}\Z", required=False)
+    year = forms.RegexField(regex=rf"\A{YEAR_PATTERN}\Z", required=False)
 
     def clean_year(self):
         return int(self.cleaned_data["year"]) if self.cleaned_data["year"] else None

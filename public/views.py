@@ -80,7 +80,7 @@ def ranking_download(request, year, block_slug, fmt):
         raise Http404(f"No download format {fmt}.")
     published = PublishedYears()
     ranking = block_ranking(published=published, year=published.get(year),
-                            block=get_object_or_404(AgencyGroup, slug=block_slug))
+                            block=_block(AgencyGroup.objects.all(), block_slug))
     response = HttpResponse(downloads.WRITERS[fmt](ranking), content_type=CONTENT_TYPES[fmt])
     if fmt != "json":
         response["Content-Disposition"] = f'attachment; filename="xep-hang-{block_slug}-{year}.{fmt}"'

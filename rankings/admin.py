@@ -9,7 +9,7 @@ from common.history_admin import ReadOnlyHistoryAdmin
 
 from .entry import ScoreEntryViews
 from .models import Band, Score
-from .roles import reaches_scores, visible_scores
+from .roles import may_import, reaches_scores, sees_every_agency, visible_scores
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
 admin.site.site_title = gettext_lazy("E-government ranking")
@@ -73,3 +73,8 @@ class ScoreAdmin(ScoreEntryViews, ReadOnlyHistoryAdmin):
 
     def get_urls(self):
         return [*self.entry_urls(), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        # Only the buttons this user can use.
+        return super().changelist_view(request, {**(extra_context or {}), "may_import": may_import(request.user),
+                                                 "sees_every_agency": sees_every_agency(request.user)})

@@ -76,6 +76,11 @@ def can_appraise(user):
     return user.has_perm("rankings.appraise_score") and _linked_agency_id(user) is None
 
 
+def may_import(user):
+    """Importing writes every agency of a block: never for a user linked to one agency, whatever its groups."""
+    return user.has_perm("rankings.import_scores") and _linked_agency_id(user) is None
+
+
 def sees_every_agency(user):
     """ICT staff and appraisers read every agency's scores, evidence and standing, in every stage."""
     return is_ict_staff(user) or can_appraise(user)

@@ -15,7 +15,7 @@ from agencies.models import Agency, AgencyGroup
 from common.numbers import cents, percent_of
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 
-from .models import Band, Score
+from .models import Band, ImportLog, Score
 
 
 @dataclass
@@ -203,7 +203,7 @@ class PublicationRecord:
 
 
 def publication_record(year):
-    """What the method page says about a year's publication, from the change history. Three queries at most."""
+    """What the method page says about a year's publication, from the change history. Four queries at most."""
     history = year.history.order_by("history_date").values("status", "history_date", "history_change_reason")
     history = list(history)
     published = [h["history_date"] for h in history if h["status"] == EvaluationYear.Status.PUBLISHED]
@@ -211,7 +211,9 @@ def publication_record(year):
         return PublicationRecord(None, [], False)
     first = published[0]
     reasons = [h["history_change_reason"] for h in history if h["history_change_reason"] and h["history_date"] > first]
+    # A score an import created has no history record of its own: its import log says when it came.
     changed = (Score.history.filter(criterion__year=year, history_date__gt=first).exists()
+               or ImportLog.objects.filter(year=year, applied_at__gt=first, created__gt=0).exists()
                or Criterion.history.filter(year=year, history_date__gt=first).exists())
     return PublicationRecord(first, reasons, changed)
 

@@ -11,7 +11,7 @@ from common.numbers import lazy_message
 from criteria.models import Criterion, EvaluationYear
 
 from .models import Score, score_value_error
-from .roles import can_appraise, is_ict_staff, reporter_agency_id
+from .roles import can_appraise, is_ict_staff, may_import, reporter_agency_id
 
 # What the entry screen edits on a score, and who may edit what when.
 SCORE_FIELDS = ("self_assessed", "evidence_url", "evidence_file", "value", "appraisal_comment")
@@ -115,9 +115,9 @@ def save_imported_scores(*, year: EvaluationYear, values: dict, stored: dict, us
     lock (the import previews what changes with them). Needs the import permission (`user` None: the command
     line) and a year that is not published. Returns the numbers of scores created, updated and unchanged.
     """
-    if user is not None and not user.has_perm("rankings.import_scores"):
+    if user is not None and not may_import(user):
         raise PermissionDenied(f"{user} may not import scores.")
-    year.check_not_published()
+    year.check_not_published()  # the import says so in its own words first; this is the guarantee
     to_create, to_update = [], []
     for (agency, criterion), value in values.items():
         score = stored.get((agency.pk, criterion.pk))

@@ -61,6 +61,8 @@ CHANGE = {
     "axes.accessattempt": SUPERUSER, "axes.accesslog": SUPERUSER, "axes.accessfailurelog": SUPERUSER,
 }
 ADD = {**CHANGE, "axes.accessattempt": NOBODY, "axes.accesslog": NOBODY, "axes.accessfailurelog": NOBODY}
+# Models whose change and delete screens the matrix checks do write for those allowed (a valid form is posted).
+WRITTEN_THROUGH_THE_ADMIN = {"rankings.band"}
 # Every year and criterion here holds scores, which a delete would take with it: only the services delete scores.
 DELETE = {**CHANGE, "criteria.evaluationyear": NOBODY, "criteria.criterion": NOBODY}
 FROZEN_WHEN_PUBLISHED = {"criteria.evaluationyear", "criteria.criterion"}
@@ -85,6 +87,7 @@ class Case:
     post: set  # roles whose POST is not refused
     data: dict = field(default_factory=dict)
     ok: tuple = (200,)
+    writes: bool = False  # an allowed POST of `data` must change the database: the rule's "may" is real
 
 
 class World:
@@ -212,11 +215,12 @@ def model_cases(world, label, model_admin):
         changers = {r for r in ROLES if may_change(label, r, target)}
         deleters = {r for r in ROLES if may_change(label, r, target, DELETE)}
         args = [target.obj.pk]
-        cases.setdefault("change", []).append(
-            Case(reverse(f"{prefix}_change", args=args), target, readers, changers, attack_data(target.obj)))
+        writes = label in WRITTEN_THROUGH_THE_ADMIN
+        cases.setdefault("change", []).append(Case(reverse(f"{prefix}_change", args=args), target, readers, changers,
+                                                   attack_data(target.obj), writes=writes))
         cases.setdefault("delete", []).append(
             # The page itself, to whoever may delete the object: it says what else a delete would take, or forbid.
-            Case(reverse(f"{prefix}_delete", args=args), target, changers, deleters, {"post": "yes"}))
+            Case(reverse(f"{prefix}_delete", args=args), target, changers, deleters, {"post": "yes"}, writes=writes))
         cases.setdefault("history", []).append(Case(reverse(f"{prefix}_history", args=args), target, readers, set()))
         if hasattr(model_admin, "history_form_view"):
             version = target.obj.history.latest().history_id
@@ -254,7 +258,7 @@ def score_cases(world):
         cases.setdefault("entry_form", []).append(Case(entry, target, readers, writers, {
             "version": scores_version(agency, year), f"self_assessed_{criterion.pk}": "5",
             f"value_{criterion.pk}": "5", f"appraisal_comment_{criterion.pk}": "tấn công",
-            f"evidence_url_{criterion.pk}": "https://ke-tan-cong.example/"}))
+            f"evidence_url_{criterion.pk}": "https://ke-tan-cong.example/"}, writes=True))
         cases.setdefault("evidence", []).append(Case(
             reverse("admin:rankings_score_evidence", args=[score.pk]), target, readers, readers))
     published = Target(world.years[Status.PUBLISHED], None, Status.PUBLISHED)
@@ -437,6 +441,8 @@ def run_case(world, clients, role, case, method):
         problems.append(f"refused ({response.status_code}) though allowed")
     if not allowed and method == "GET" and not refused(response, role):
         problems.append(f"answered {response.status_code} though refused")
+    if method == "POST" and allowed and case.writes and before == after:
+        problems.append("changed nothing though allowed to")
     if not allowed and before != after:
         changed = [label for label in before if before[label] != after[label]]
         problems.append(f"changed {changed} though refused")

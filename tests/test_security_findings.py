@@ -15,18 +15,21 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from criteria.models import Criterion, EvaluationYear
-from imports.importing import PENDING_FOLDER
+from imports.importing import PENDING_FOLDER, apply_import
+from rankings import roles
 from rankings.files import private_storage
 from rankings.models import Score
+from rankings.selectors import publication_record
 from tests import factories, sheets
 
 Status = EvaluationYear.Status
@@ -462,3 +465,68 @@ def test_an_unpublished_year_has_no_publication_date(evaluation):
     year = EvaluationYear.objects.get(year=2024)
     assert (year.status, year.published_on) == (Status.APPRAISAL, None)
     assert year.history.filter(status=Status.PUBLISHED).exclude(published_on=None).exists()
+
+
+# Found by reviewing the change
+
+
+def test_a_link_to_one_agency_narrows_ict_staff_too_no_import_nor_import_file(client, evaluation, people):
+    e = evaluation
+    linked = factories.user("ict-linked", roles.ICT_STAFF, e["a"])
+    EvaluationYear.objects.filter(year=2024).update(status=Status.SELF_ASSESSMENT)
+    client.force_login(linked)
+    sheet = SimpleUploadedFile("diem.xlsx", sheets.xlsx([["Tên cơ quan", "1.1"], ["Sở B", 3]]))
+    assert client.post(reverse("admin:rankings_importlog_import"),
+                       {"year": 2024, "agency_group": "so-ban-nganh", "file": sheet}).status_code == 403
+    assert client.get(reverse("admin:rankings_importlog_file", args=[1])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        apply_import(content=sheets.xlsx([["Tên cơ quan", "1.1"], ["Sở B", 3]]), filename="x.xlsx", year=e["year"],
+                     agency_group=e["block"], user=linked)
+    assert Score.objects.get(pk=e["scores"]["b"].pk).value == 18
+
+
+def test_the_method_page_counts_scores_an_import_created_after_publication(evaluation):
+    e = evaluation
+    Score.objects.filter(agency=e["b"]).delete()
+    call_command("publish", "2024")
+    call_command("unpublish", "2024", "--reason", "bổ sung điểm Sở B")
+    apply_import(content=sheets.xlsx([["Tên cơ quan", "1.1"], ["Sở B", 19]]), filename="bo-sung.xlsx",
+                 year=e["year"], agency_group=e["block"], user=None)
+    call_command("publish", "2024")
+    assert publication_record(EvaluationYear.objects.get(year=2024)).changed_since
+
+
+def test_criteria_are_not_imported_into_a_published_year(evaluation, tmp_path):
+    call_command("publish", "2024")
+    sheet = tmp_path / "tieu-chi.xlsx"
+    sheet.write_bytes(sheets.xlsx([["Mã", "Tên", "Nhóm", "Điểm tối đa"], ["9.9", "Mới", "policy", 5]]))
+    other = factories.agency_group(slug="khoi-moi")
+    with pytest.raises(CommandError):
+        call_command("import_criteria", str(sheet), "--year", "2024", "--group", other.slug, stderr=io.StringIO())
+    assert not Criterion.objects.filter(code="9.9").exists()
+
+
+def test_a_nul_character_in_a_cookie_is_refused_not_looked_up(client, db):
+    client.cookies["sessionid"] = "abcdefgh\x00"
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 400 and "NUL" in response.content.decode()
+
+
+@pytest.mark.parametrize(("hosts", "message"), [("", "SITE_URL"), ("*", "SITE_URL"), (".example.vn", "SITE_URL")])
+def test_production_needs_a_site_address_it_can_name(hosts, message):
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": hosts,
+            "DATABASE_URL": "sqlite:////tmp/x.sqlite3", "REDIS_URL": "redis://127.0.0.1:6379/14"}
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
+                            text=True, cwd=settings.BASE_DIR, timeout=60)
+    assert result.returncode != 0 and f"Set the {message} environment variable" in result.stderr
+
+
+def test_the_score_list_offers_only_the_buttons_its_reader_can_use(client, evaluation):
+    e = evaluation
+    for user, import_shown, export_shown in [(e["reporter"], False, False), (e["appraiser"], False, True),
+                                             (e["ict"], True, True)]:
+        client.force_login(user)
+        page = client.get(reverse("admin:rankings_score_changelist")).content.decode()
+        assert (reverse("admin:rankings_importlog_import") in page) is import_shown
+        assert (reverse("admin:rankings_importlog_export") in page) is export_shown

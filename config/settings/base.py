@@ -102,9 +102,6 @@ SCORE_IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # An evidence file (nginx's client_max_body_size leaves room for it and the form).
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
-# Past versions are read in the admin, never saved back: every change goes through the services' checks.
-SIMPLE_HISTORY_REVERT_DISABLED = True
-
 # No inline script anywhere (the site has no JavaScript of its own; the admin's is served as files).
 # Inline styles stay allowed: the server-drawn SVG charts carry their own <style>.
 CONTENT_SECURITY_POLICY = {

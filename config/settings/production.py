@@ -26,7 +26,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")  # noqa: F405
 # The first allowed host unless said otherwise: a cached page never carries the host of whoever asked first.
-SITE_URL = SITE_URL or f"{'https' if HTTPS else 'http'}://{ALLOWED_HOSTS[0]}"  # noqa: F405
+if not SITE_URL:  # noqa: F405
+    plain = [host for host in ALLOWED_HOSTS if host != "*" and not host.startswith(".")]  # noqa: F405
+    if not plain:
+        raise ImproperlyConfigured("Set the SITE_URL environment variable (the public address) for production.")
+    SITE_URL = f"{'https' if HTTPS else 'http'}://{plain[0]}"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
