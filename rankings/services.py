@@ -108,6 +108,7 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
     _write_scores(to_create=to_create, to_update=to_update, to_delete=to_delete, fields=SCORE_FIELDS, user=user)
 
 
+@transaction.atomic
 def save_imported_scores(*, year: EvaluationYear, values: dict, stored: dict, user, reason: str):
     """Write the appraised values of an imported sheet: {(agency, criterion): value}, all checked already.
 
