@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from common.history_admin import ReadOnlyHistoryAdmin
 
-from .models import CriteriaGroup, Criterion, EvaluationYear
+from .models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
 from .services import change_year_status, copy_criteria
 
 Status = EvaluationYear.Status
@@ -153,6 +153,17 @@ class CriterionAdmin(FrozenYearAdmin):
     search_fields = ["code", "name"]
     ordering = ["-year__year", "agency_group__order", "order", "code"]
     autocomplete_fields = ["parent"]
+
+    def year_of(self, obj):
+        return obj.year
+
+
+@admin.register(ResultClass)
+class ResultClassAdmin(FrozenYearAdmin):
+    list_display = ["name", "name_en", "min_percent", "agency_group", "year"]
+    list_filter = ["year", "agency_group"]
+    list_select_related = ["year", "agency_group"]
+    ordering = ["-year__year", "agency_group__order", "-min_percent"]
 
     def year_of(self, obj):
         return obj.year

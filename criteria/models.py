@@ -171,3 +171,54 @@ class Criterion(models.Model):
             raise ValidationError(
                 {"parent": _("The parent criterion must belong to the same year, block and criteria group.")}
             )
+
+
+class ResultClass(models.Model):
+    """A class of results a year's decision sets for one block, e.g. "Tốt" from 80 % of the converted maximum.
+
+    Where a year and block have classes, they replace the site's bands (rankings.Band) for that year and block:
+    they belong to the year's framework, and are frozen with it once it is published.
+    """
+
+    year = models.ForeignKey(
+        EvaluationYear, on_delete=models.CASCADE, related_name="result_classes", verbose_name=_("year")
+    )
+    agency_group = models.ForeignKey(
+        "agencies.AgencyGroup", on_delete=models.PROTECT, related_name="result_classes", verbose_name=_("block")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("name in English"), max_length=50, blank=True)
+    min_percent = models.DecimalField(
+        _("from percent"), max_digits=5, decimal_places=2,
+        help_text=_("The class applies from this percentage of the maximum (inclusive) up to the next class."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "agency_group", "-min_percent"]
+        verbose_name = _("result class")
+        verbose_name_plural = _("result classes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "agency_group", "min_percent"],
+                name="one_class_per_threshold",
+                violation_error_message=_("This block already has a class from this percentage in this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_percent__gte=0) & Q(min_percent__lte=100),
+                name="class_percent_between_0_and_100",
+                violation_error_message=_("A class starts between 0 and 100 percent."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.localized_name
+
+    def clean(self):
+        if self.year_id:
+            self.year.check_not_published()
+
+    @property
+    def localized_name(self):
+        return localized(self.name, self.name_en)

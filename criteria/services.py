@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 
 from common.data_version import invalidate_public_pages
 
-from .models import Criterion, EvaluationYear
+from .models import Criterion, EvaluationYear, ResultClass
 
 
 @transaction.atomic
 def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[EvaluationYear, int]:
-    """Copy every criterion of `source` (all blocks, with sub-criteria) to `target_year`.
+    """Copy every criterion of `source` (all blocks, with sub-criteria), and its classes, to `target_year`.
 
     Needs the rights to add years and criteria; `user` None is the command line.
 
@@ -51,6 +51,11 @@ def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[Ev
         )
         copies.update(zip((c.pk for c in level), created, strict=True))
         remaining = [c for c in remaining if c.pk not in copies]
+    ResultClass.objects.bulk_create(  # the year's classes are part of its framework
+        ResultClass(year=target, agency_group_id=c.agency_group_id, name=c.name, name_en=c.name_en,
+                    min_percent=c.min_percent)
+        for c in source.result_classes.all()
+    )
     invalidate_public_pages()  # bulk writes send no signal
     return target, len(copies)
 

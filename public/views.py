@@ -7,8 +7,14 @@ from agencies.models import Agency, AgencyGroup
 from common.spreadsheets import CONTENT_TYPES
 from common.vietnamese import fold
 from criteria.models import Criterion
-from rankings.models import Band
-from rankings.selectors import PublishedYears, agency_profile, block_ranking, build_rankings, publication_record
+from rankings.selectors import (
+    PublishedYears,
+    agency_profile,
+    block_ranking,
+    build_rankings,
+    classes_for,
+    publication_record,
+)
 
 from . import charts, downloads
 from .cache import public_page
@@ -140,7 +146,7 @@ def criteria(request, year, block_slug):
         "current_block": block,  # not "block": templates use that name for {% block %}
         "sections": [(group, items, maxima[group.pk]) for group, items in sections.items()],
         "max_total": sum(maxima.values()),
-        "bands": list(Band.objects.order_by("-min_percent")),
+        "bands": classes_for(year, block),
         "publication": publication_record(year),
     })
 

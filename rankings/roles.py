@@ -22,12 +22,14 @@ _ALL = ["add", "change", "delete", "view"]
 ROLE_PERMISSIONS = {
     ICT_STAFF: {
         "agencies": {"agency": _ALL, "agencygroup": _ALL, "agencyreporter": _ALL},
-        "criteria": {"evaluationyear": [*_ALL, "publish"], "criteriagroup": _ALL, "criterion": _ALL},
+        "criteria": {"evaluationyear": [*_ALL, "publish"], "criteriagroup": _ALL, "criterion": _ALL,
+                     "resultclass": _ALL},
         "rankings": {"score": ["view"], "band": _ALL, "importlog": ["view", "import_scores"]},
     },
     APPRAISERS: {
         "agencies": {"agency": ["view"], "agencygroup": ["view"]},
-        "criteria": {"evaluationyear": ["view"], "criteriagroup": ["view"], "criterion": ["view"]},
+        "criteria": {"evaluationyear": ["view"], "criteriagroup": ["view"], "criterion": ["view"],
+                     "resultclass": ["view"]},
         "rankings": {"score": ["view", "appraise"]},
     },
     REPORTERS: {

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from agencies.models import Agency, AgencyGroup
 from common.numbers import cents, percent_of
-from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
 
 from .models import Band, ImportLog, Score
 
@@ -119,8 +119,14 @@ class PublishedYears:
         return older[0] if older else None
 
 
+def classes_for(year, block):
+    """The labels a year's results in a block are read with: the year's classes for it, or else the bands."""
+    year_classes = list(ResultClass.objects.filter(year=year, agency_group=block))
+    return year_classes or list(Band.objects.order_by("-min_percent"))
+
+
 def band_for(percent, bands):
-    """The band whose threshold is the highest one at or below `percent` (bands sorted from the top)."""
+    """The band (or class) whose threshold is the highest one at or below `percent` (sorted from the top)."""
     return next((band for band in bands if percent >= band.min_percent), None)
 
 
@@ -134,6 +140,9 @@ def build_rankings(*, years, published, blocks):
     block_ids = [block.pk for block in blocks]
     criteria_groups = list(CriteriaGroup.objects.all())
     bands = list(Band.objects.order_by("-min_percent"))
+    classes = defaultdict(list)  # (year id, block id) -> the year's classes for the block, highest first
+    for result_class in ResultClass.objects.filter(year_id__in=year_ids, agency_group_id__in=block_ids):
+        classes[result_class.year_id, result_class.agency_group_id].append(result_class)
 
     maxima = defaultdict(dict)
     for row in Criterion.objects.filter(year_id__in=year_ids, agency_group_id__in=block_ids).maxima():
@@ -167,6 +176,7 @@ def build_rankings(*, years, published, blocks):
                 group_maxima=[GroupMaximum(cg, block_maxima[cg.pk]) for cg in criteria_groups if cg.pk in block_maxima],
             )
             previous_ranks = ranks(previous[year.pk], block)
+            block_classes = classes[year.pk, block.pk] or bands
             block_maximum = ranking.max_total
             for row in rows[year.pk, block.pk]:
                 agency = agencies[row["agency_id"]]
@@ -184,7 +194,7 @@ def build_rankings(*, years, published, blocks):
                     total=cents(row["total"]),
                     percent=percent,
                     groups={g.code: cents(row[f"group_{g.code}"] or 0) for g in ranking.group_maxima},
-                    band=band_for(percent, bands),
+                    band=band_for(percent, block_classes),
                 ))
             rankings[year.pk, block.pk] = ranking
     return rankings

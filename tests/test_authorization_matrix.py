@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agencies.models import Agency, AgencyGroup, AgencyReporter
-from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
 from rankings import roles
 from rankings.models import Band, ImportLog, Score
 from rankings.services import scores_version
@@ -46,6 +46,7 @@ SECRET = {"a": "GHI-CHU-RIENG-CUA-SO-A", "b": "GHI-CHU-RIENG-CUA-SO-B"}
 VIEW = {
     "agencies.agencygroup": READERS, "agencies.agency": READERS, "agencies.agencyreporter": MANAGERS,
     "criteria.evaluationyear": READERS, "criteria.criteriagroup": READERS, "criteria.criterion": READERS,
+    "criteria.resultclass": READERS,
     "rankings.score": READERS | {"reporter_a"}, "rankings.band": MANAGERS, "rankings.importlog": MANAGERS,
     "auth.user": SUPERUSER, "auth.group": SUPERUSER,
     "axes.accessattempt": SUPERUSER, "axes.accesslog": SUPERUSER, "axes.accessfailurelog": SUPERUSER,
@@ -53,7 +54,7 @@ VIEW = {
 CHANGE = {
     **{label: MANAGERS for label in ["agencies.agencygroup", "agencies.agency", "agencies.agencyreporter",
                                      "criteria.evaluationyear", "criteria.criteriagroup", "criteria.criterion",
-                                     "rankings.band"]},
+                                     "criteria.resultclass", "rankings.band"]},
     "rankings.score": NOBODY,  # written on the entry screen and by imports only, through the services
     "rankings.importlog": NOBODY,
     "auth.user": SUPERUSER, "auth.group": SUPERUSER,
@@ -62,10 +63,10 @@ CHANGE = {
 }
 ADD = {**CHANGE, "axes.accessattempt": NOBODY, "axes.accesslog": NOBODY, "axes.accessfailurelog": NOBODY}
 # Models whose change and delete screens the matrix checks do write for those allowed (a valid form is posted).
-WRITTEN_THROUGH_THE_ADMIN = {"rankings.band"}
+WRITTEN_THROUGH_THE_ADMIN = {"rankings.band", "criteria.resultclass"}
 # Every year and criterion here holds scores, which a delete would take with it: only the services delete scores.
 DELETE = {**CHANGE, "criteria.evaluationyear": NOBODY, "criteria.criterion": NOBODY}
-FROZEN_WHEN_PUBLISHED = {"criteria.evaluationyear", "criteria.criterion"}
+FROZEN_WHEN_PUBLISHED = {"criteria.evaluationyear", "criteria.criterion", "criteria.resultclass"}
 STOCK_VIEWS = ["changelist", "add", "change", "delete", "history", "redirect"]
 
 
@@ -96,11 +97,13 @@ class World:
     def __init__(self):
         self.block = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
         self.agencies = {"a": factories.agency(self.block, name="Sở A"), "b": factories.agency(self.block, name="Sở B")}
-        self.years, self.criteria, self.scores = {}, {}, {}
+        self.years, self.criteria, self.scores, self.classes = {}, {}, {}, {}
         for offset, stage in enumerate(STAGES):
             year = factories.evaluation_year(2021 + offset, status=stage)
             criterion = factories.criterion(year, self.block, "1.1", 20)
             self.years[stage], self.criteria[stage] = year, criterion
+            self.classes[stage] = ResultClass.objects.create(year=year, agency_group=self.block, name="Tốt",
+                                                             min_percent=Decimal(80))
             for key, agency in self.agencies.items():
                 score = Score(agency=agency, criterion=criterion, self_assessed=Decimal(10), value=Decimal(12),
                               appraisal_comment=SECRET[key], evidence_url=f"https://{SECRET[key].lower()}.example/")
@@ -137,6 +140,7 @@ class World:
             "criteria.evaluationyear": [Target(year, None, stage) for stage, year in self.years.items()],
             "criteria.criteriagroup": [Target(CriteriaGroup.objects.first())],
             "criteria.criterion": [Target(c, None, stage) for stage, c in self.criteria.items()],
+            "criteria.resultclass": [Target(c, None, stage) for stage, c in self.classes.items()],
             "rankings.score": [Target(score, key, stage) for (key, stage), score in self.scores.items()],
             "rankings.band": [Target(self.band)],
             "rankings.importlog": [Target(self.import_log)],
@@ -397,8 +401,8 @@ def test_every_url_pattern_has_a_rule(db):
 
 def fingerprint():
     """Everything a request could change that matters: the data, the users, their groups and permissions."""
-    tracked = [AgencyGroup, Agency, AgencyReporter, EvaluationYear, CriteriaGroup, Criterion, Score, Band, ImportLog,
-               User, Group, User.groups.through, User.user_permissions.through, Group.permissions.through]
+    tracked = [AgencyGroup, Agency, AgencyReporter, EvaluationYear, CriteriaGroup, Criterion, ResultClass, Score, Band,
+               ImportLog, User, Group, User.groups.through, User.user_permissions.through, Group.permissions.through]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tracked}
 
 
