@@ -26,7 +26,7 @@ class FrozenYearAdmin(ReadOnlyHistoryAdmin):
     """What belongs to a published year is frozen: no change, no delete, one by one or in bulk."""
 
     def year_of(self, obj):
-        raise NotImplementedError
+        return obj.year
 
     def is_frozen(self, obj):
         return obj is not None and self.year_of(obj).is_published
@@ -154,9 +154,6 @@ class CriterionAdmin(FrozenYearAdmin):
     ordering = ["-year__year", "agency_group__order", "order", "code"]
     autocomplete_fields = ["parent"]
 
-    def year_of(self, obj):
-        return obj.year
-
 
 @admin.register(ResultClass)
 class ResultClassAdmin(FrozenYearAdmin):
@@ -164,6 +161,3 @@ class ResultClassAdmin(FrozenYearAdmin):
     list_filter = ["year", "agency_group"]
     list_select_related = ["year", "agency_group"]
     ordering = ["-year__year", "agency_group__order", "-min_percent"]
-
-    def year_of(self, obj):
-        return obj.year

@@ -9,6 +9,9 @@ from simple_history.models import HistoricalRecords
 from common.numbers import cents
 from common.text import localized
 
+# What every write to a published year is told, by the models here and by the spreadsheet imports.
+FROZEN_YEAR_MESSAGE = _("The year %(year)s is published and cannot change; unpublish it first, with a reason.")
+
 
 class EvaluationYearQuerySet(models.QuerySet):
     def published(self):
@@ -56,10 +59,7 @@ class EvaluationYear(models.Model):
     def check_not_published(self):
         """Refuse a change to a published year's data: it is frozen until unpublished."""
         if self.is_published:
-            raise ValidationError(
-                _("The year %(year)s is published and cannot change; unpublish it first, with a reason.")
-                % {"year": self.year}
-            )
+            raise ValidationError(FROZEN_YEAR_MESSAGE % {"year": self.year})
 
 
 class CriteriaGroup(models.Model):

@@ -7,7 +7,7 @@ from common.numbers import parse_number
 from common.vietnamese import fold
 from criteria.models import CriteriaGroup, Criterion
 from imports.importing import column_label
-from imports.problems import Problem, SheetError
+from imports.problems import Problem, SheetError, check_not_published
 from imports.sheets import read_rows
 
 COLUMNS = {
@@ -32,9 +32,7 @@ def _find_columns(rows):
 @transaction.atomic
 def import_criteria(*, content, filename, year, agency_group):
     """Create the block's criteria for `year`; SheetError (nothing created) on any problem."""
-    if year.is_published:
-        raise SheetError([Problem(None, None, _(
-            "The year %(year)s is published and cannot change; unpublish it first, with a reason."), year=year.year)])
+    check_not_published(year)
     if Criterion.objects.filter(year=year, agency_group=agency_group).exists():
         raise SheetError([Problem(None, None, _("The block “%(block)s” already has criteria in %(year)s."),
                                   block=agency_group.name, year=year.year)])

@@ -35,7 +35,7 @@ from rankings.roles import may_import
 from rankings.selectors import PublishedYears, build_rankings
 from rankings.services import save_imported_scores
 
-from .problems import Problem, SheetError
+from .problems import Problem, SheetError, check_not_published
 from .sheets import FORMULA_WITHOUT_VALUE, read_rows
 
 PENDING_FOLDER = "imports/pending"  # previewed sheets waiting for the admin's confirmation
@@ -347,10 +347,7 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
     with transaction.atomic():
         # One import of a year at a time: a second one waits here for the first to finish.
         year = EvaluationYear.objects.select_for_update().get(pk=year.pk)
-        if year.is_published:
-            raise SheetError([Problem(None, None, _(
-                "The year %(year)s is published and cannot change; unpublish it first, with a reason."),
-                year=year.year)])
+        check_not_published(year)
         stored = {
             (s.agency_id, s.criterion_id): s
             for s in Score.objects.filter(criterion__year=year, agency__group=agency_group).select_related(

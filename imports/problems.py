@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import lazy_message
+from criteria.models import FROZEN_YEAR_MESSAGE
 
 MAX_SHOWN = 80
 
@@ -50,6 +51,12 @@ class Problem:
 
     def __str__(self):
         return self.text()
+
+
+def check_not_published(year):
+    """A sheet cannot change a published year: SheetError, in the words of EvaluationYear.check_not_published."""
+    if year.is_published:
+        raise SheetError([Problem(None, None, FROZEN_YEAR_MESSAGE, year=year.year)])
 
 
 class SheetError(Exception):

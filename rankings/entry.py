@@ -88,7 +88,8 @@ class ScoreEntryViews:
              if row["agency_id"] == agency.pk),
             None,
         ) if year.is_published or sees_every_agency(request.user) else None
-        own = Score.objects.filter(agency=agency, criterion__in=criteria).ranking()
+        # Without the rank, the agency's own total: from its own values only.
+        own = [] if standing else list(Score.objects.filter(agency=agency, criterion__in=criteria).ranking())
         parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
         sections = []
         for criteria_group in CriteriaGroup.objects.all():
@@ -107,7 +108,7 @@ class ScoreEntryViews:
             "editable": editable,
             "sections": sections,
             "standing": standing,
-            "own_total": own[0]["total"] if own else None,  # its own values only: no other agency's
+            "own_total": own[0]["total"] if own else None,
             "max_total": block_criteria.maximum(),
             "other_years": EvaluationYear.objects.filter(criteria__agency_group=agency.group_id).distinct(),
         }

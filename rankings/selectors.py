@@ -133,7 +133,7 @@ def band_for(percent, bands):
 def build_rankings(*, years, published, blocks):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, block id): Ranking}. Five queries, whatever the sizes.
+    Returns {(year id, block id): Ranking}. Six queries, whatever the sizes.
     """
     previous = {year.pk: published.previous(year) for year in years}
     year_ids = {year.pk for year in years} | {p.pk for p in previous.values() if p}
