@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from agencies.models import Agency, AgencyGroup
 from common import vietnamese
 from common.data_version import invalidate_public_pages
+from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from rankings.models import Score
 
@@ -41,7 +42,6 @@ SIZES = {
 def build(size: Size, seed=2019):
     """Create the dataset in the current database and return its newest year."""
     rng = random.Random(seed)
-    criteria_groups = list(CriteriaGroup.objects.order_by("order"))
     groups = AgencyGroup.objects.bulk_create(
         AgencyGroup(name=f"Khối {b}", slug=f"khoi-{b}", order=b) for b in range(1, size.blocks + 1)
     )
@@ -58,8 +58,11 @@ def build(size: Size, seed=2019):
     for y in range(size.years):
         year = EvaluationYear.objects.create(year=FIRST_YEAR + y, status=EvaluationYear.Status.PUBLISHED,
                                              published_on=date(FIRST_YEAR + y + 1, 5, 1))
+        criteria_groups = {group.pk: list(create_criteria_groups(CriteriaGroup, year=year, agency_group=group).values())
+                           for group in groups}
         criteria = Criterion.objects.bulk_create(
-            Criterion(year=year, agency_group=group, criteria_group=criteria_groups[c % len(criteria_groups)],
+            Criterion(year=year, agency_group=group,
+                      criteria_group=criteria_groups[group.pk][c % len(criteria_groups[group.pk])],
                       code=f"{c // 10 + 1}.{c % 10 + 1}", name=f"Tiêu chí {c + 1}", max_points=5, order=c)
             for group in groups
             for c in range(size.criteria)
@@ -90,8 +93,10 @@ def import_exercise(group, agencies):
     Returns (year, criteria, file content). Score n, c is ((n + c) % 40) / 4.
     """
     year = EvaluationYear.objects.create(year=EvaluationYear.objects.order_by("-year").first().year + 1)
+    criteria_group = CriteriaGroup.objects.create(year=year, agency_group=group, code="nhap-thu", name="Nhập thử",
+                                                  short_name="Nhập thử")
     criteria = Criterion.objects.bulk_create(
-        Criterion(year=year, agency_group=group, criteria_group=CriteriaGroup.objects.first(), code=f"9.{c + 1}",
+        Criterion(year=year, agency_group=group, criteria_group=criteria_group, code=f"9.{c + 1}",
                   name=f"Nhập thử {c + 1}", max_points=10, order=c)
         for c in range(IMPORT_CRITERIA)
     )

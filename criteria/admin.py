@@ -139,20 +139,39 @@ class EvaluationYearAdmin(FrozenYearAdmin):
 
 
 @admin.register(CriteriaGroup)
-class CriteriaGroupAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "order"]
+class CriteriaGroupAdmin(FrozenYearAdmin):
+    list_display = ["code", "name", "short_name", "order", "agency_group", "year"]
+    list_filter = ["year", "agency_group"]
+    list_select_related = ["year", "agency_group"]
     search_fields = ["code", "name", "name_en"]
-    ordering = ["order"]
+    ordering = ["-year__year", "agency_group__order", "order"]
+
+
+class CriteriaGroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):  # groups of every year and block share names: say whose
+        return f"{obj.year} · {obj.agency_group} · {obj}"
 
 
 @admin.register(Criterion)
 class CriterionAdmin(FrozenYearAdmin):
-    list_display = ["code", "name", "max_points", "criteria_group", "agency_group", "year", "parent"]
-    list_filter = ["year", "agency_group", "criteria_group"]
+    list_display = ["code", "name", "max_points", "rule", "criteria_group", "agency_group", "year", "parent"]
+    list_filter = ["year", "agency_group", "rule"]
     list_select_related = ["criteria_group", "agency_group", "year", "parent"]
     search_fields = ["code", "name"]
     ordering = ["-year__year", "agency_group__order", "order", "code"]
     autocomplete_fields = ["parent"]
+    fieldsets = [
+        (None, {"fields": ["year", "agency_group", "criteria_group", "parent", "code", "name", "max_points", "order"]}),
+        (_("Scoring rule"), {"fields": ["rule", "points_per_item", "tiers", "unit"],
+                             "description": _("Points entered by appraisers, or computed from the figures the agency "
+                                              "reports; the public pages write the computation out.")}),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "criteria_group":
+            kwargs.update(form_class=CriteriaGroupChoiceField,
+                          queryset=CriteriaGroup.objects.select_related("year", "agency_group"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ResultClass)

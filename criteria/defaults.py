@@ -1,4 +1,4 @@
-"""The five stable criteria groups, created by a migration and restored by `load_demo` when missing."""
+"""The five criteria groups of the 2019 framework, which the demo's years use."""
 
 CRITERIA_GROUPS = [
     # code, name, English name, short name, English short name
@@ -13,11 +13,18 @@ CRITERIA_GROUPS = [
 ]
 
 
-def create_criteria_groups(CriteriaGroup):
-    """Create the groups that do not exist yet; `CriteriaGroup` may be a migration's historical model."""
+def create_criteria_groups(CriteriaGroup, **scope):
+    """Create the groups that do not exist yet in `scope` (a year and a block; nothing in the first migrations,
+    which made them before groups belonged to a year); `CriteriaGroup` may be a migration's historical model.
+
+    Returns {code: group}.
+    """
+    groups = {}
     for order, (code, name, name_en, short_name, short_name_en) in enumerate(CRITERIA_GROUPS, start=1):
-        CriteriaGroup.objects.get_or_create(
+        groups[code], _created = CriteriaGroup.objects.get_or_create(
             code=code,
+            **scope,
             defaults={"name": name, "name_en": name_en, "short_name": short_name, "short_name_en": short_name_en,
                       "order": order},
         )
+    return groups

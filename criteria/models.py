@@ -9,6 +9,9 @@ from simple_history.models import HistoricalRecords
 from common.numbers import cents
 from common.text import localized
 
+from . import rules
+from .rules import Rule
+
 # What every write to a published year is told, by the models here and by the spreadsheet imports.
 FROZEN_YEAR_MESSAGE = _("The year %(year)s is published and cannot change; unpublish it first, with a reason.")
 
@@ -63,22 +66,45 @@ class EvaluationYear(models.Model):
 
 
 class CriteriaGroup(models.Model):
-    """One of the five stable categories that criteria are grouped in, e.g. IT infrastructure."""
+    """A group of criteria in one year's framework for one block, e.g. IT infrastructure.
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    Each year's decision sets its own groups (five in 2019, nine for departments in a 2025 framework): pages,
+    charts, downloads and imports use the groups of the year and block they show, never a code written in logic.
+    """
+
+    year = models.ForeignKey(
+        EvaluationYear, on_delete=models.CASCADE, related_name="criteria_groups", verbose_name=_("year")
+    )
+    agency_group = models.ForeignKey(
+        "agencies.AgencyGroup", on_delete=models.PROTECT, related_name="criteria_groups", verbose_name=_("block")
+    )
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Column headers of downloads and sheets."))
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=40, help_text=_("Column headers and charts."))
     short_name_en = models.CharField(_("short name in English"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
-        ordering = ["order", "code"]
+        ordering = ["year", "agency_group", "order", "code"]
         verbose_name = _("criteria group")
         verbose_name_plural = _("criteria groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "agency_group", "code"],
+                name="unique_criteria_group_code_per_year_and_block",
+                violation_error_message=_("This block already has a criteria group with this code in this year."),
+            ),
+        ]
 
     def __str__(self):
         return self.localized_name
+
+    def clean(self):
+        if self.year_id:
+            self.year.check_not_published()
 
     @property
     def localized_name(self):
@@ -132,6 +158,18 @@ class Criterion(models.Model):
     name = models.CharField(_("name"), max_length=500)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    # How the points are found: typed in, or computed from figures the agency reports (criteria/rules.py).
+    rule = models.CharField(_("scoring rule"), max_length=20, choices=Rule, default=Rule.POINTS)
+    points_per_item = models.DecimalField(
+        _("points per item"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("For the rule “points per item, capped”."),
+    )
+    tiers = models.CharField(
+        _("tiers"), max_length=200, blank=True,
+        help_text=_("For the rule “tiers”: ratio from which percent of the maximum, e.g. “90: 100; 70: 75; 50: 50”."),
+    )
+    unit = models.CharField(_("unit"), max_length=40, blank=True,
+                            help_text=_("What the figures count, e.g. “hồ sơ”; written in the explanation."))
 
     objects = CriterionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -151,6 +189,17 @@ class Criterion(models.Model):
                 name="criterion_max_points_positive",
                 violation_error_message=_("The maximum points must be above zero."),
             ),
+            models.CheckConstraint(
+                condition=Q(rule=Rule.PER_ITEM, points_per_item__gt=0)
+                | (~Q(rule=Rule.PER_ITEM) & Q(points_per_item__isnull=True)),
+                name="points_per_item_with_its_rule",
+                violation_error_message=_("Points per item are set, above zero, for the rule “points per item” only."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(rule=Rule.TIERS) & ~Q(tiers="")) | (~Q(rule=Rule.TIERS) & Q(tiers="")),
+                name="tiers_with_their_rule",
+                violation_error_message=_("Tiers are set for the rule “tiers” only."),
+            ),
         ]
         indexes = [
             # The ranking query's per-block maximum: scorable criteria of one year and block.
@@ -159,6 +208,10 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def is_computed(self):
+        return self.rule != Rule.POINTS
 
     def clean(self):
         if self.year_id:
@@ -170,6 +223,13 @@ class Criterion(models.Model):
         ):
             raise ValidationError(
                 {"parent": _("The parent criterion must belong to the same year, block and criteria group.")}
+            )
+        rules.check_parameters(self)
+        if self.criteria_group_id and (
+            self.criteria_group.year_id != self.year_id or self.criteria_group.agency_group_id != self.agency_group_id
+        ):
+            raise ValidationError(
+                {"criteria_group": _("The criteria group must belong to the same year and block as the criterion.")}
             )
 
 

@@ -5,12 +5,13 @@ from django.utils.translation import gettext as _
 
 from common.data_version import invalidate_public_pages
 
-from .models import Criterion, EvaluationYear, ResultClass
+from .models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
 
 
 @transaction.atomic
 def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[EvaluationYear, int]:
-    """Copy every criterion of `source` (all blocks, with sub-criteria), and its classes, to `target_year`.
+    """Copy every criterion of `source` (all blocks, with sub-criteria, rules), its groups and classes, to
+    `target_year`.
 
     Needs the rights to add years and criteria; `user` None is the command line.
 
@@ -28,6 +29,13 @@ def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[Ev
         raise ValidationError(
             _("The year %(year)s already has criteria; nothing was copied.") % {"year": target_year}
         )
+    source_groups = list(source.criteria_groups.order_by("pk"))
+    copied_groups = CriteriaGroup.objects.bulk_create(
+        CriteriaGroup(year=target, agency_group_id=g.agency_group_id, code=g.code, name=g.name, name_en=g.name_en,
+                      short_name=g.short_name, short_name_en=g.short_name_en, order=g.order)
+        for g in source_groups
+    )
+    groups = {original.pk: copy for original, copy in zip(source_groups, copied_groups, strict=True)}
     originals = list(source.criteria.order_by("pk"))
     copies = {}  # id of the original -> its copy
     # Parents before children, one bulk insert per level of the tree.
@@ -40,12 +48,16 @@ def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[Ev
             Criterion(
                 year=target,
                 agency_group_id=c.agency_group_id,
-                criteria_group_id=c.criteria_group_id,
+                criteria_group=groups[c.criteria_group_id],
                 parent=copies.get(c.parent_id),
                 code=c.code,
                 name=c.name,
                 max_points=c.max_points,
                 order=c.order,
+                rule=c.rule,
+                points_per_item=c.points_per_item,
+                tiers=c.tiers,
+                unit=c.unit,
             )
             for c in level
         )

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from agencies.models import Agency
 from common.numbers import parse_number
 from common.vietnamese import fold
+from criteria import rules
 from criteria.models import Criterion, EvaluationYear
 from rankings.files import private_storage
 from rankings.models import ImportLog, Score, score_value_error
@@ -60,15 +61,31 @@ def header_key(cell):
 
 @dataclass
 class SheetScore:
+    """What a sheet says of one agency on one criterion: the Score fields it sets (points, a not-applicable mark, or
+    the figures of a computed criterion)."""
+
     agency: Agency
     criterion: Criterion
-    value: Decimal
+    fields: dict
     row: int
+
+
+# A cell that marks a criterion not applicable to the agency, compared without case or diacritics.
+NOT_APPLICABLE_MARKS = {"khong ap dung", "kad", "n/a"}
+# The headers of a computed criterion's figure columns: its code, then the figure's name.
+FIGURE_SUFFIXES = {"so lieu": "numerator", "figure": "numerator", "tong so": "denominator", "out of": "denominator"}
+FIGURE_HEADERS = {"numerator": "số liệu", "denominator": "tổng số"}  # as the score sheet writes them
+
+
+def is_not_applicable_mark(cell):
+    return isinstance(cell, str) and " ".join(fold(cell).split()) in NOT_APPLICABLE_MARKS
 
 
 @dataclass
 class AgencyChanges:
-    """What an import does to one agency: each criterion's stored and new value."""
+    """What an import does to one agency: each criterion's stored and new value (NA when not applicable)."""
+
+    NA = "not applicable"
 
     agency: Agency
     changes: list = field(default_factory=list)  # (criterion, old value or None, new value)
@@ -151,6 +168,15 @@ class CriterionMatcher:
         self.by_code = {c.code: c for c in criteria}
         self.by_name = {fold(c.name): c for c in criteria}
 
+    def match_figure(self, header):
+        """(criterion, "numerator" or "denominator") for a figure column's header such as "2.1 số liệu", or None."""
+        text = " ".join(fold(str(header)).split()) if not _is_blank(header) else ""
+        for suffix, figure in FIGURE_SUFFIXES.items():
+            code = text.removesuffix(suffix).strip()
+            if text.endswith(" " + suffix) and code in self.by_code:
+                return self.by_code[code], figure
+        return None
+
     def match(self, header):
         """The criterion a column header names: its code, its name, or "code name"."""
         if header is None:
@@ -170,8 +196,9 @@ def _is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def interpret(rows, *, year, agency_group):
+def interpret(rows, *, year, agency_group, filename=""):
     """The scores a sheet gives, or SheetError with every problem found."""
+    reason = str(_("Marked not applicable in the sheet %(file)s") % {"file": filename})
     if all(all(_is_blank(cell) for cell in row) for row in rows):
         raise SheetError([Problem(None, None, _("The sheet is empty."))])
     criteria = CriterionMatcher(year, agency_group)
@@ -187,9 +214,9 @@ def interpret(rows, *, year, agency_group):
     folded = [header_key(cell) for cell in header]
     agencies = AgencyMatcher(agency_group)
     if any(h in CRITERION_HEADERS for h in folded) and any(h in SCORE_HEADERS for h in folded):
-        scores = _interpret_long(rows, header_index, folded, criteria, agencies)
+        scores = _interpret_long(rows, header_index, folded, criteria, agencies, reason)
     else:
-        scores = _interpret_wide(rows, header_index, header, folded, criteria, agencies)
+        scores = _interpret_wide(rows, header_index, header, folded, criteria, agencies, reason)
     if not scores:
         raise SheetError([Problem(None, None, _("The sheet has no score under its header row."))])
     return scores
@@ -198,11 +225,45 @@ def interpret(rows, *, year, agency_group):
 def _find_header(rows, criteria):
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         folded = {header_key(cell) for cell in row}
-        if folded & AGENCY_HEADERS and (
-            any(criteria.match(cell) for cell in row) or (folded & CRITERION_HEADERS and folded & SCORE_HEADERS)
-        ):
+        names_criteria = any(criteria.match(cell) or criteria.match_figure(cell) for cell in row)
+        if folded & AGENCY_HEADERS and (names_criteria or (folded & CRITERION_HEADERS and folded & SCORE_HEADERS)):
             return index
     return None
+
+
+def _number_problem(cell, row_number, column):
+    """(number, None) or (None, the Problem) for a cell that must hold a number."""
+    if cell is FORMULA_WITHOUT_VALUE:
+        return None, Problem(row_number, column, _(
+            "the cell holds a formula whose result the file does not store; open the file in Excel or "
+            "LibreOffice, let it calculate and save it again, or type the number."))
+    value, reason = parse_number(cell)
+    return (None, Problem(row_number, column, reason, value=cell)) if reason else (value, None)
+
+
+def _points_fields(cell, criterion, row_number, column, reason):
+    """(Score fields, None) for a points cell (a number or a not-applicable mark), or (None, the Problem)."""
+    if is_not_applicable_mark(cell):
+        return {"value": None, "not_applicable": True, "not_applicable_reason": reason}, None
+    value, problem = _value_problem(cell, criterion, row_number, column)
+    return (None, problem) if problem else ({"value": value, "not_applicable": False, "not_applicable_reason": ""},
+                                            None)
+
+
+def _figure_fields(cells, criterion, row_number, labels, reason):
+    """(Score fields, None) for a computed criterion's figure cells {figure: cell}, or (None, the Problem)."""
+    if any(is_not_applicable_mark(cell) for cell in cells.values()):
+        return {"numerator": None, "denominator": None, "not_applicable": True, "not_applicable_reason": reason}, None
+    figures = {"numerator": None, "denominator": None}
+    for figure, cell in cells.items():
+        if not _is_blank(cell):
+            figures[figure], problem = _number_problem(cell, row_number, labels[figure])
+            if problem:
+                return None, problem
+    error = rules.figures_error(criterion, figures["numerator"], figures["denominator"])
+    if error:
+        return None, Problem(row_number, labels["numerator"], error)
+    return {**figures, "not_applicable": False, "not_applicable_reason": ""}, None
 
 
 def _value_problem(cell, criterion, row_number, column):
@@ -219,36 +280,63 @@ def _value_problem(cell, criterion, row_number, column):
     return value, None
 
 
-def _interpret_wide(rows, header_index, header, folded, criteria, agencies):
+def _interpret_wide(rows, header_index, header, folded, criteria, agencies, reason):
     problems = []
     agency_column = next(i for i, h in enumerate(folded) if h in AGENCY_HEADERS)
     total_column = next((i for i, h in enumerate(folded) if h in TOTAL_HEADERS), None)
-    score_columns = {}
+    score_columns = {}  # column -> criterion scored in points
+    figure_columns = defaultdict(dict)  # computed criterion -> {figure: column}
     for index, cell in enumerate(header):
         if index in (agency_column, total_column) or _is_blank(cell) or folded[index] in IGNORED_HEADERS:
             continue
-        criterion = criteria.match(cell)
         label = column_label(index, cell)
+        figure = criteria.match_figure(cell)
+        if figure:
+            criterion, name = figure
+            if not criterion.is_computed:
+                problems.append(Problem(header_index + 1, label, _("Criterion %(code)s is scored in points: give its "
+                                                                   "column the code alone."), code=criterion.code))
+            elif name not in rules.FIGURES[criterion.rule]:
+                problems.append(Problem(header_index + 1, label, _("Criterion %(code)s takes one figure, not a "
+                                                                   "total."), code=criterion.code))
+            elif name in figure_columns[criterion]:
+                problems.append(Problem(header_index + 1, label, _("Criterion %(code)s has two columns."),
+                                        code=criterion.code))
+            else:
+                figure_columns[criterion][name] = index
+            continue
+        criterion = criteria.match(cell)
         if criterion is None:
             problems.append(Problem(header_index + 1, label, _("No criterion of this block and year has the code or "
                                                                "name “%(header)s”."), header=cell))
         elif criterion.children.all():
             problems.append(Problem(header_index + 1, label, _("Criterion %(code)s has sub-criteria: enter the scores "
                                                                "on them."), code=criterion.code))
+        elif criterion.is_computed:
+            problems.append(Problem(header_index + 1, label, _(
+                "Criterion %(code)s is computed from figures: give them in the columns “%(columns)s”."),
+                code=criterion.code, columns="”, “".join(f"{criterion.code} {FIGURE_HEADERS[f]}"
+                                                         for f in rules.FIGURES[criterion.rule])))
         elif criterion in score_columns.values():
             problems.append(Problem(header_index + 1, label, _("Criterion %(code)s has two columns."),
                                     code=criterion.code))
         else:
             score_columns[index] = criterion
+    for criterion, columns in figure_columns.items():
+        if "numerator" not in columns:
+            problems.append(Problem(header_index + 1, None, _("Criterion %(code)s has a total but no column "
+                                                              "“%(column)s”."),
+                                    code=criterion.code, column=f"{criterion.code} {FIGURE_HEADERS['numerator']}"))
     if problems:
         raise SheetError(problems)
 
     scores, seen = [], {}
     agency_label = column_label(agency_column, header[agency_column])
+    used_columns = [*score_columns, *(i for columns in figure_columns.values() for i in columns.values())]
     for index in range(header_index + 1, len(rows)):
         row, row_number = rows[index], index + 1
         cell = row[agency_column] if agency_column < len(row) else None
-        values = {i: row[i] if i < len(row) else None for i in score_columns}
+        values = {i: row[i] if i < len(row) else None for i in used_columns}
         if (_is_blank(cell) and all(_is_blank(v) for v in values.values())) or header_key(cell) in LABEL_ROWS:
             continue  # a blank line, or the criterion names and maxima under the header
         agency, problem = agencies.locate(cell, row_number, agency_label)
@@ -264,17 +352,29 @@ def _interpret_wide(rows, header_index, header, folded, criteria, agencies):
         for i, criterion in score_columns.items():
             if _is_blank(values[i]):
                 continue
-            value, problem = _value_problem(values[i], criterion, row_number, column_label(i, header[i]))
+            fields, problem = _points_fields(values[i], criterion, row_number, column_label(i, header[i]), reason)
             if problem:
                 problems.append(problem)
                 continue
-            row_sum += value
-            scores.append(SheetScore(agency, criterion, value, row_number))
-        if total_column is not None and total_column < len(row) and not _is_blank(row[total_column]):
-            total, reason = parse_number(row[total_column])
+            row_sum += fields["value"] or 0
+            scores.append(SheetScore(agency, criterion, fields, row_number))
+        for criterion, columns in figure_columns.items():
+            cells = {figure: values[i] for figure, i in columns.items()}
+            if all(_is_blank(c) for c in cells.values()):
+                continue
+            labels = {figure: column_label(i, header[i]) for figure, i in columns.items()}
+            fields, problem = _figure_fields(cells, criterion, row_number, labels, reason)
+            if problem:
+                problems.append(problem)
+            else:
+                scores.append(SheetScore(agency, criterion, fields, row_number))
+        # A total can be checked against points only: a computed criterion's are known once computed.
+        if (total_column is not None and not figure_columns and total_column < len(row)
+                and not _is_blank(row[total_column])):
+            total, reason_text = parse_number(row[total_column])
             label = column_label(total_column, header[total_column])
-            if reason:
-                problems.append(Problem(row_number, label, reason, value=row[total_column]))
+            if reason_text:
+                problems.append(Problem(row_number, label, reason_text, value=row[total_column]))
             elif total != row_sum:
                 problems.append(Problem(row_number, label, _("the total %(total)s differs from the sum of the row's "
                                                              "scores, %(sum)s."), total=total, sum=row_sum))
@@ -283,7 +383,7 @@ def _interpret_wide(rows, header_index, header, folded, criteria, agencies):
     return scores
 
 
-def _interpret_long(rows, header_index, folded, criteria, agencies):
+def _interpret_long(rows, header_index, folded, criteria, agencies, reason):
     header = rows[header_index]
     agency_column = next(i for i, h in enumerate(folded) if h in AGENCY_HEADERS)
     criterion_column = next(i for i, h in enumerate(folded) if h in CRITERION_HEADERS)
@@ -306,6 +406,10 @@ def _interpret_long(rows, header_index, folded, criteria, agencies):
             problems.append(Problem(row_number, label, _("No criterion of this block and year has the code or name "
                                                          "“%(header)s”."), header=criterion_cell))
             continue
+        if criterion.is_computed and not is_not_applicable_mark(value_cell):
+            problems.append(Problem(row_number, label, _("Criterion %(code)s is computed from figures: import them "
+                                                         "in a sheet with one row per agency."), code=criterion.code))
+            continue
         if (agency.pk, criterion.pk) in seen:
             problems.append(Problem(row_number, label, _("%(agency)s is already on row %(first_row)s."),
                                     agency=f"{agency.name} · {criterion.code}",
@@ -314,12 +418,12 @@ def _interpret_long(rows, header_index, folded, criteria, agencies):
         seen[agency.pk, criterion.pk] = row_number
         if _is_blank(value_cell):
             continue
-        value, problem = _value_problem(value_cell, criterion, row_number,
-                                        column_label(score_column, header[score_column]))
+        fields, problem = _points_fields(value_cell, criterion, row_number,
+                                         column_label(score_column, header[score_column]), reason)
         if problem:
             problems.append(problem)
         else:
-            scores.append(SheetScore(agency, criterion, value, row_number))
+            scores.append(SheetScore(agency, criterion, fields, row_number))
     if problems:
         raise SheetError(problems)
     return scores
@@ -333,7 +437,7 @@ def apply_import(*, content, filename, year, agency_group, user, dry_run=False):
     if user is not None and not may_import(user):  # before reading the file; the service checks again
         raise PermissionDenied(f"{user} may not import scores.")
     filename = PurePath(filename).name  # keep the name, never the client's or caller's path
-    scores = interpret(read_rows(content, filename), year=year, agency_group=agency_group)
+    scores = interpret(read_rows(content, filename), year=year, agency_group=agency_group, filename=filename)
     try:
         return _write(scores, content=content, filename=filename, year=year, agency_group=agency_group, user=user,
                       dry_run=dry_run)
@@ -353,14 +457,18 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
             for s in Score.objects.filter(criterion__year=year, agency__group=agency_group).select_related(
                 "agency", "criterion")
         }
+        before = {key: shown_value(score) for key, score in stored.items()}
+        created, updated, unchanged = save_imported_scores(
+            year=year, values={(score.agency, score.criterion): score.fields for score in scores}, stored=stored,
+            user=user, reason=f"import {filename}")
+        after = {(s.agency_id, s.criterion_id): shown_value(s) for s in Score.objects.filter(
+            criterion__year=year, agency__group=agency_group).only("agency_id", "criterion_id", "value",
+                                                                   "not_applicable")}
         by_agency = {}
         for score in scores:
-            old = stored.get((score.agency.pk, score.criterion.pk))
+            key = (score.agency.pk, score.criterion.pk)
             by_agency.setdefault(score.agency.pk, AgencyChanges(score.agency)).changes.append(
-                (score.criterion, old.value if old else None, score.value))
-        created, updated, unchanged = save_imported_scores(
-            year=year, values={(score.agency, score.criterion): score.value for score in scores}, stored=stored,
-            user=user, reason=f"import {filename}")
+                (score.criterion, before.get(key), after.get(key)))
         log = None
         if not dry_run:
             log = ImportLog.objects.create(
@@ -389,6 +497,11 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
         if dry_run:
             transaction.set_rollback(True)
     return outcome
+
+
+def shown_value(score):
+    """What the preview shows of a stored score: its points, or that it does not apply."""
+    return AgencyChanges.NA if score.not_applicable else score.value
 
 
 def expire_import_previews():

@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from agencies.models import Agency
-from common.numbers import cents
 from common.spreadsheets import neutralise
 from criteria.models import Criterion
 from rankings.models import Score
+from rankings.selectors import PublishedYears, block_ranking
 
 AGENCY_HEADER = "Tên cơ quan"
 NAMES_LABEL = "Tên tiêu chí"
@@ -38,8 +38,8 @@ def score_sheet(year, agency_group):
         [None, MAXIMA_LABEL, *(c.max_points for c in criteria),
          Criterion.objects.filter(year=year, agency_group=agency_group).maximum()],
     ]
-    totals = {row["agency_id"]: cents(row["total"]) for row in Score.objects.filter(
-        criterion__year=year, criterion__agency_group=agency_group).ranking()}
+    ranking = block_ranking(published=PublishedYears(), year=year, block=agency_group)
+    totals = {standing.agency_id: standing.total for standing in ranking.standings}
     for number, agency in enumerate(agencies, start=1):
         rows.append([number, agency.name, *(stored.get((agency.pk, c.pk)) for c in criteria), totals.get(agency.pk)])
     title = f"Bảng điểm đánh giá Chính quyền điện tử năm {year.year} — {agency_group.name}"

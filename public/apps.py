@@ -3,7 +3,8 @@ from django.db.models.signals import post_delete, post_save
 
 # What the public pages show: a saved or deleted row of any of these makes every cached page stale.
 SHOWN_MODELS = ["agencies.AgencyGroup", "agencies.Agency", "criteria.EvaluationYear", "criteria.CriteriaGroup",
-                "criteria.Criterion", "criteria.ResultClass", "rankings.Score", "rankings.Band"]
+                "criteria.Criterion", "criteria.ResultClass", "rankings.Score", "rankings.Band",
+                "rankings.UnrankedAgency"]
 
 
 class PublicConfig(AppConfig):

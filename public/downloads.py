@@ -10,17 +10,22 @@ from common.spreadsheets import neutralise
 
 
 def header(ranking):
-    return ["rank", "rank_change", "agency", "agency_slug", "total", "max_total", "percent",
-            *(g.code for g in ranking.group_maxima)]
+    return ["rank", "rank_change", "agency", "agency_slug", "points", "excluded_points", "applicable_max", "total",
+            "max_total", "percent", "class", "ranked", "unranked_reason", *(g.code for g in ranking.group_maxima)]
 
 
 def records(ranking):
-    """One list per agency, in the order of `header`: numbers stay numbers, a new agency's change is blank."""
+    """One list per agency, in the order of `header`: numbers stay numbers, a blank where there is none (the rank
+    of an agency not ranked, the change of a new one)."""
     for s in ranking.standings:
         yield [
-            s.rank, s.rank_change, neutralise(s.name), neutralise(s.slug), s.total, ranking.max_total, s.percent,
-            *(s.groups[g.code] for g in ranking.group_maxima),
+            s.rank, s.rank_change, neutralise(s.name), neutralise(s.slug), s.points, s.excluded, s.applicable_max,
+            s.total, ranking.max_total, s.percent, neutralise(s.band.name) if s.band else None, s.ranked,
+            neutralise(s.unranked_reason), *(s.groups[g.code] for g in ranking.group_maxima),
         ]
+
+
+CSV_WORDS = {None: "", True: "true", False: "false"}  # as JSON writes them
 
 
 def to_csv(ranking):
@@ -28,7 +33,8 @@ def to_csv(ranking):
     buffer.write("\ufeff")  # the byte-order mark makes Excel read UTF-8
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header(ranking))
-    writer.writerows(["" if v is None else v for v in row] for row in records(ranking))
+    writer.writerows([CSV_WORDS.get(v, v) if isinstance(v, bool) or v is None else v for v in row]
+                     for row in records(ranking))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -49,15 +55,23 @@ def to_json(ranking):
         "group": {"slug": ranking.block.slug, "name": ranking.block.name},
         "max_total": float(ranking.max_total),
         "criteria_groups": [
-            {"code": g.code, "name": g.criteria_group.name, "max": float(g.maximum)} for g in ranking.group_maxima
+            {"code": g.code, "name": g.criteria_group.name, "name_en": g.criteria_group.name_en,
+             "max": float(g.maximum)}
+            for g in ranking.group_maxima
         ],
         "results": [
             {
                 "rank": s.rank,
                 "rank_change": s.rank_change,
                 "agency": {"name": s.name, "slug": s.slug},
+                "points": float(s.points),
+                "excluded_points": float(s.excluded),
+                "applicable_max": float(s.applicable_max),
                 "total": float(s.total),
                 "percent": float(s.percent),
+                "class": s.band.name if s.band else None,
+                "ranked": s.ranked,
+                "unranked_reason": s.unranked_reason or None,
                 "groups": {code: float(score) for code, score in s.groups.items()},
             }
             for s in ranking.standings

@@ -74,11 +74,17 @@ class RankingTable(tables.Table):
             )
             for g in ranking.group_maxima
         ]
+        if ranking.has_exclusions:  # where criteria do not apply to some agencies, the columns of the decisions
+            extra_columns[:0] = [
+                ("points", tables.Column(verbose_name=_("Points achieved"))),
+                ("applicable_max", tables.Column(verbose_name=_("Applicable maximum"))),
+            ]
         super().__init__(standings, extra_columns=extra_columns, **kwargs)
         self.year = ranking.year
         self.average = average
         self.columns["total"].column.verbose_name = format_html(
-            '{} <span class="max">/{}</span>', _("Total"), points(ranking.max_total)
+            '{} <span class="max">/{}</span>', _("Converted total") if ranking.has_exclusions else _("Total"),
+            points(ranking.max_total),
         )
         self.points = points_formatter()
         # One reverse() for every row, the slug put in after: reversing costs more than the rest of a row.
@@ -87,13 +93,21 @@ class RankingTable(tables.Table):
         self.rank_change_html = cache(rank_change_html)
         self.band_html = cache(band_html)
         self.cells = {  # each column's cell, as HTML, from a standing
-            "rank": lambda standing: str(standing.rank),
+            "rank": self.rank_html,
+            "points": lambda standing: self.points(standing.points),
+            "applicable_max": lambda standing: self.points(standing.applicable_max),
             "agency": self.agency_link,
             "rank_change": lambda standing: self.rank_change_html(standing.rank_change),
             "total": lambda standing: self.points(standing.total),
             "percent": self.percent_html,
             **{f"group_{g.code}": partial(self.group_points, g.code) for g in ranking.group_maxima},
         }
+
+    @staticmethod
+    def rank_html(standing):
+        if standing.rank is None:
+            return f'<abbr title="{escape(standing.unranked_reason)}">–</abbr>'
+        return str(standing.rank)
 
     def agency_link(self, standing):
         return f'<a href="{self.agency_url.replace(SLUG, standing.slug)}">{escape(standing.display_name)}</a>'

@@ -6,7 +6,9 @@ from django_tables2 import RequestConfig
 from agencies.models import Agency, AgencyGroup
 from common.spreadsheets import CONTENT_TYPES
 from common.vietnamese import fold
+from criteria import rules
 from criteria.models import Criterion
+from criteria.rules import Rule
 from rankings.selectors import (
     PublishedYears,
     agency_profile,
@@ -115,7 +117,7 @@ def agency(request, slug):
             raise Http404(f"The agency is not ranked in {chosen}.")
         profile = agency_profile(agency, block, standing)
         series = [(agency.display_name, standing.groups), (_("Block average"), profile["average"]["groups"])]
-        if profile["leader"].agency_id != agency.pk:
+        if profile["leader"] and profile["leader"].agency_id != agency.pk:
             series.append((_("Leader: %(name)s") % {"name": profile["leader"].display_name}, profile["leader"].groups))
         context.update(profile, radar=charts.group_radar(block.group_maxima, series))
         context["history_chart"] = charts.history_line(
@@ -146,6 +148,8 @@ def criteria(request, year, block_slug):
         "current_block": block,  # not "block": templates use that name for {% block %}
         "sections": [(group, items, maxima[group.pk]) for group, items in sections.items()],
         "max_total": sum(maxima.values()),
+        "rule_descriptions": [(Rule(rule).label, rules.DESCRIPTIONS[rule])
+                              for rule in Rule.values if rule != Rule.POINTS and any(c.rule == rule for c in criteria)],
         "bands": classes_for(year, block),
         "publication": publication_record(year),
     })

@@ -6,9 +6,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 from common.history_admin import ReadOnlyHistoryAdmin
+from criteria.admin import FrozenYearAdmin
 
 from .entry import ScoreEntryViews
-from .models import Band, Score
+from .models import Band, Score, UnrankedAgency
 from .roles import may_import, reaches_scores, sees_every_agency, visible_scores
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
@@ -18,6 +19,17 @@ admin.site.site_title = gettext_lazy("E-government ranking")
 class BandAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "min_percent"]
     ordering = ["-min_percent"]
+
+
+@admin.register(UnrankedAgency)
+class UnrankedAgencyAdmin(FrozenYearAdmin):
+    """Agencies evaluated but left out of a year's ranking; frozen with the year once it is published."""
+
+    list_display = ["agency", "year", "reason"]
+    list_filter = ["year"]
+    list_select_related = ["agency", "year"]
+    search_fields = ["agency__name", "agency__short_name"]
+    autocomplete_fields = ["agency"]
 
 
 @admin.register(Score)
@@ -30,12 +42,14 @@ class ScoreAdmin(ScoreEntryViews, ReadOnlyHistoryAdmin):
     """
 
     list_display = ["agency", "criterion_code", "criterion_year", "self_assessed", "value", "evidence"]
-    list_filter = ["criterion__year", "agency__group", "criterion__criteria_group"]
+    list_filter = ["criterion__year", "agency__group", "not_applicable"]
     list_select_related = ["agency", "criterion", "criterion__year"]
     search_fields = ["agency__name", "agency__short_name", "criterion__code", "criterion__name"]
     ordering = ["-criterion__year__year", "agency__sort_key", "criterion__order"]
     autocomplete_fields = ["agency", "criterion"]
-    fields = ["agency", "criterion", "self_assessed", "evidence_url", "evidence", "value", "appraisal_comment"]
+    fields = ["agency", "criterion", "self_assessed", "reported_numerator", "reported_denominator", "evidence_url",
+              "evidence", "value", "numerator", "denominator", "appraisal_comment", "not_applicable",
+              "not_applicable_reason"]
     readonly_fields = ["evidence"]
 
     def get_queryset(self, request):

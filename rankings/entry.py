@@ -15,12 +15,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from criteria.models import Criterion, EvaluationYear
 
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm
 from .models import Score
 from .roles import may_read_scores_of, reporter_agency_id, sees_every_agency
-from .services import SCORE_FIELDS, editable_fields, save_agency_scores, scores_version
+from .selectors import PublishedYears, block_ranking
+from .services import editable_fields, save_agency_scores, scores_version
 
 
 class ScoreEntryViews:
@@ -82,19 +83,16 @@ class ScoreEntryViews:
         if form.is_bound and not form.is_valid():
             form.add_error(None, _("Nothing was saved. Correct the scores marked below."))
 
-        # The rank is derived from every agency's scores: before publication, only those who read them all see it.
-        standing = next(
-            (row for row in Score.objects.filter(criterion__year=year, agency__group=agency.group_id).ranking()
-             if row["agency_id"] == agency.pk),
-            None,
-        ) if year.is_published or sees_every_agency(request.user) else None
-        # Without the rank, the agency's own total: from its own values only.
-        own = [] if standing else list(Score.objects.filter(agency=agency, criterion__in=criteria).ranking())
+        # The result as the pages will show it (converted where criteria do not apply); the rank is derived from
+        # every agency's scores: before publication, only those who read them all see it.
+        ranking = block_ranking(published=PublishedYears(), year=year, block=agency.group)
+        standing = ranking.standing_of(agency.pk)
+        show_rank = year.is_published or sees_every_agency(request.user)
         parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
         sections = []
-        for criteria_group in CriteriaGroup.objects.all():
+        for criteria_group in year.criteria_groups.filter(agency_group=agency.group_id).order_by("order", "code"):
             rows = [(parents.get(c.parent_id), c, stored.get(c.pk),
-                     [form[AgencyScoresForm.field_name(name, c)] for name in SCORE_FIELDS])
+                     {name: form[AgencyScoresForm.field_name(name, c)] for name in form.names[c.pk]})
                     for c in criteria if c.criteria_group_id == criteria_group.pk]
             if rows:
                 sections.append((criteria_group, rows))
@@ -108,8 +106,8 @@ class ScoreEntryViews:
             "editable": editable,
             "sections": sections,
             "standing": standing,
-            "own_total": own[0]["total"] if own else None,
-            "max_total": block_criteria.maximum(),
+            "show_rank": show_rank,
+            "max_total": ranking.max_total,
             "other_years": EvaluationYear.objects.filter(criteria__agency_group=agency.group_id).distinct(),
         }
         return TemplateResponse(request, "admin/rankings/score/entry.html", context)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from common.numbers import points
+from criteria import rules
 from criteria.models import EvaluationYear
 
 from .files import validate_evidence
@@ -16,11 +17,21 @@ class ScoreEntryChoiceForm(forms.Form):
     year = forms.ModelChoiceField(label=_("Year"), queryset=EvaluationYear.objects.all(), to_field_name="year")
 
 
+def _points_field(label, help_text):
+    return forms.DecimalField(label=label, max_digits=6, decimal_places=2, localize=True, help_text=help_text)
+
+
+def _figure_field(label):
+    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, localize=True, min_value=0)
+
+
 class AgencyScoresForm(forms.Form):
     """An agency's scores for one year: per criterion the self-assessment with its evidence, and the appraisal.
 
-    Only the fields in `editable` take input; the others show the stored values (disabled fields ignore
-    whatever is posted for them). `version` carries the stored scores' fingerprint from when the page opened.
+    A criterion scored in points takes points; a computed one takes the figures its rule reads (criteria.rules),
+    and shows the points they give. Only the fields in `editable` take input; the others show the stored values
+    (disabled fields ignore whatever is posted for them). `version` carries the stored scores' fingerprint from
+    when the page opened.
     """
 
     version = forms.CharField(widget=forms.HiddenInput)
@@ -28,23 +39,39 @@ class AgencyScoresForm(forms.Form):
     def __init__(self, *args, criteria, stored, editable, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria, self.editable = criteria, editable
+        self.names = {}  # criterion id -> the score fields it has on this form
         for criterion in criteria:
             score = stored.get(criterion.pk)
-            maximum = _("maximum %(max)s") % {"max": points(criterion.max_points)}
-            for name, field in {
-                "self_assessed": forms.DecimalField(label=_("Self-assessed"), max_digits=6, decimal_places=2,
-                                                    localize=True, help_text=maximum),
-                "evidence_url": forms.URLField(label=_("Evidence link"), assume_scheme="https"),
-                "evidence_file": forms.FileField(label=_("Evidence file"), validators=[validate_evidence]),
-                "value": forms.DecimalField(label=_("Appraised"), max_digits=6, decimal_places=2, localize=True,
-                                            help_text=maximum),
-                "appraisal_comment": forms.CharField(label=_("Appraiser's comment"),
-                                                     widget=forms.Textarea(attrs={"rows": 2, "cols": 30})),
-            }.items():
+            fields = self.fields_for(criterion)
+            self.names[criterion.pk] = list(fields)
+            for name, field in fields.items():
                 field.required = False
                 field.disabled = name not in editable
                 field.initial = getattr(score, name) if score and name != "evidence_file" else None
                 self.fields[self.field_name(name, criterion)] = field
+
+    @staticmethod
+    def fields_for(criterion):
+        maximum = _("maximum %(max)s") % {"max": points(criterion.max_points)}
+        fields = {
+            "evidence_url": forms.URLField(label=_("Evidence link"), assume_scheme="https"),
+            "evidence_file": forms.FileField(label=_("Evidence file"), validators=[validate_evidence]),
+            "appraisal_comment": forms.CharField(label=_("Appraiser's comment"),
+                                                 widget=forms.Textarea(attrs={"rows": 2, "cols": 30})),
+            "not_applicable": forms.BooleanField(label=_("Not applicable")),
+            "not_applicable_reason": forms.CharField(label=_("Why not applicable"),
+                                                     widget=forms.Textarea(attrs={"rows": 1, "cols": 20})),
+        }
+        figures = rules.FIGURES.get(criterion.rule)
+        if not figures:
+            fields["self_assessed"] = _points_field(_("Self-assessed"), maximum)
+            fields["value"] = _points_field(_("Appraised"), maximum)
+            return fields
+        labels = {"numerator": _("Figure"), "denominator": _("Out of")}
+        for prefix, label in (("reported_", _("reported")), ("", _("appraised"))):
+            for figure in figures:
+                fields[prefix + figure] = _figure_field(f"{labels[figure]} ({label})")
+        return fields
 
     @staticmethod
     def field_name(name, criterion):
@@ -63,6 +90,7 @@ class AgencyScoresForm(forms.Form):
     def changes(self):
         """{criterion id: {field: value}} for the fields this user may edit."""
         return {
-            criterion.pk: {name: self.cleaned_data[self.field_name(name, criterion)] for name in self.editable}
+            criterion.pk: {name: self.cleaned_data[self.field_name(name, criterion)]
+                           for name in self.names[criterion.pk] if name in self.editable}
             for criterion in self.criteria
         } if self.editable else {}

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Sum, Window
-from django.db.models.functions import Rank, Round
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -27,46 +26,25 @@ def score_value_error(criterion, value):
 
 
 class ScoreQuerySet(models.QuerySet):
-    def ranking(self, criteria_groups=()):
-        """The official totals and ranks: one row per agency and year, from the scores in this queryset.
+    def group_sums(self):
+        """What the official results are made of: per agency, year, block and criteria group, the appraised
+        points (`points`) and the maxima of the criteria that do not apply to the agency (`excluded`).
 
-        Each row has `agency_id`, `criterion__year_id`, `criterion__agency_group_id` (the block), the
-        agency's `total`, its `rank` inside (year, block) and, for each of the `criteria_groups`,
-        a `group_<code>` sum. Ties share a rank and skip the next (1, 2, 2, 4). Agencies without any
-        score in a year are not ranked in that year. Rows come by year, block and total, highest first.
-
-        `selectors.build_rankings` turns these rows into what pages, downloads and the API show: it adds
-        the agencies' names, their Vietnamese alphabetical order inside a tie and the percent of the
-        block's maximum. Neither is read here: grouping by the agencies' names, or a per-row subquery
-        for the maximum, cost the database more than the whole sum.
-
-        Filter by year or block *before* calling this, never by agency: the rank is computed over
-        the rows that remain.
+        Rows of `agency_id`, `year_id`, `block_id`, `criteria_group_id`, `points`, `excluded`: a plain GROUP BY
+        over an index (see Meta.indexes). `rankings.results` turns them into totals, converted totals, percents and
+        ranks in Python; `selectors.build_rankings` adds the names. Agencies without any appraised score or
+        not-applicable mark in a year have no row.
         """
-        # By the criterion's criteria_group_id: a join to the criteria groups to compare their codes made
-        # this query a quarter slower.
-        group_totals = {
-            f"group_{group.code}": Sum("value", filter=Q(criterion__criteria_group_id=group.pk))
-            for group in criteria_groups
-        }
         return (
-            self.filter(value__isnull=False)  # only appraised values count
+            self.filter(Q(value__isnull=False) | Q(not_applicable=True))  # only appraised values count
             .order_by()
-            .values("agency_id", "criterion__year_id", "criterion__agency_group_id")
-            # Rounded in SQL so that ties stay ties where SQLite adds decimals as floats.
-            .annotate(total=Round(Sum("value"), 2), **group_totals)
-            # The window comes last: an aggregate annotated after it would put it in the GROUP BY.
-            .annotate(
-                rank=Window(
-                    Rank(),
-                    partition_by=[F("criterion__year_id"), F("criterion__agency_group_id")],
-                    order_by=F("total").desc(),
-                ),
-            )
-            # The order of the rank, written as the total it comes from: ordering by the window
-            # itself would put it in the GROUP BY.
-            .order_by("criterion__year_id", "criterion__agency_group_id", F("total").desc())
+            .values("agency_id", year_id=F("criterion__year"), block_id=F("criterion__agency_group"),
+                    criteria_group_id=F("criterion__criteria_group"))
+            .annotate(points=Sum("value"), excluded=Sum("criterion__max_points", filter=Q(not_applicable=True)))
         )
+
+
+FIGURE = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 
 
 class Score(models.Model):
@@ -89,6 +67,15 @@ class Score(models.Model):
     evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", storage=private_storage,
                                      blank=True, validators=[validate_evidence])
     evidence_url = models.URLField(_("evidence link"), blank=True)
+    # Not applicable to this agency this year: the criterion's points leave its evaluation (rankings.results).
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
+    # The figures of a computed criterion (criteria.rules): as the agency reported them, and as appraised.
+    # The points they give are stored in self_assessed and value, so that totals stay plain sums.
+    reported_numerator = models.DecimalField(_("reported figure"), **FIGURE)
+    reported_denominator = models.DecimalField(_("reported total"), **FIGURE)
+    numerator = models.DecimalField(_("appraised figure"), **FIGURE)
+    denominator = models.DecimalField(_("appraised total"), **FIGURE)
 
     objects = ScoreQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["evidence_file"])
@@ -117,9 +104,22 @@ class Score(models.Model):
                 name="self_assessment_not_negative",
                 violation_error_message=_("A score cannot be below zero."),
             ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False) | (Q(value__isnull=True) & ~Q(not_applicable_reason="")),
+                name="not_applicable_without_score_with_reason",
+                violation_error_message=_("A criterion that does not apply holds no appraised score, and says why."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(numerator__gte=0) | Q(numerator__isnull=True))
+                & (Q(reported_numerator__gte=0) | Q(reported_numerator__isnull=True))
+                & (Q(denominator__gt=0) | Q(denominator__isnull=True))
+                & (Q(reported_denominator__gt=0) | Q(reported_denominator__isnull=True)),
+                name="figures_not_negative",
+                violation_error_message=_("A figure cannot be below zero, and a total is above zero."),
+            ),
         ]
         indexes = [
-            # For Score.objects.ranking() (every public page and download): the criteria of a year and block
+            # For Score.objects.group_sums() (every public page and download): the criteria of a year and block
             # are found first, then their scores by criterion; with the agency and the value in the index the
             # scores are summed from the index alone, without reading the table.
             models.Index(fields=["criterion", "agency", "value"], name="score_criterion_agency_idx"),
@@ -145,6 +145,41 @@ class Score(models.Model):
         errors = {field: error for field, error in errors.items() if error}
         if errors:
             raise ValidationError(errors)
+
+
+class UnrankedAgency(models.Model):
+    """An agency evaluated and shown in a year, but left out of that year's ranking, for a reason the pages show
+    (e.g. a unit without public services). The others are ranked without it."""
+
+    year = models.ForeignKey(
+        "criteria.EvaluationYear", on_delete=models.CASCADE, related_name="unranked", verbose_name=_("year")
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="unranked", verbose_name=_("agency")
+    )
+    reason = models.TextField(_("reason"), help_text=_("Shown on the public pages next to the agency's result."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__year", "agency__sort_key"]
+        verbose_name = _("agency left out of the ranking")
+        verbose_name_plural = _("agencies left out of the ranking")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "agency"], name="unranked_once_per_year",
+                violation_error_message=_("This agency is already left out of the ranking of this year."),
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="unranked_with_reason",
+                                   violation_error_message=_("Say why the agency is not ranked.")),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} · {self.year}"
+
+    def clean(self):
+        if self.year_id:
+            self.year.check_not_published()
 
 
 class Band(models.Model):

@@ -24,13 +24,13 @@ ROLE_PERMISSIONS = {
         "agencies": {"agency": _ALL, "agencygroup": _ALL, "agencyreporter": _ALL},
         "criteria": {"evaluationyear": [*_ALL, "publish"], "criteriagroup": _ALL, "criterion": _ALL,
                      "resultclass": _ALL},
-        "rankings": {"score": ["view"], "band": _ALL, "importlog": ["view", "import_scores"]},
+        "rankings": {"score": ["view"], "band": _ALL, "importlog": ["view", "import_scores"], "unrankedagency": _ALL},
     },
     APPRAISERS: {
         "agencies": {"agency": ["view"], "agencygroup": ["view"]},
         "criteria": {"evaluationyear": ["view"], "criteriagroup": ["view"], "criterion": ["view"],
                      "resultclass": ["view"]},
-        "rankings": {"score": ["view", "appraise"]},
+        "rankings": {"score": ["view", "appraise"], "unrankedagency": ["view"]},
     },
     REPORTERS: {
         "rankings": {"score": ["view", "report"]},

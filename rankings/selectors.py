@@ -1,4 +1,5 @@
-"""Reads that the public pages, the downloads and the admin share, all built on Score.objects.ranking().
+"""Reads that the public pages, the downloads and the admin share, built on Score.objects.group_sums() and
+rankings.results.
 
 Each function runs a fixed number of queries, whatever the number of agencies, criteria and years.
 """
@@ -9,36 +10,48 @@ from datetime import datetime
 from decimal import Decimal
 from statistics import median
 
+from django.db.models import Max
 from django.http import Http404
 
 from agencies.models import Agency, AgencyGroup
-from common.numbers import cents, percent_of
+from common.numbers import cents
+from criteria import rules
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
+from criteria.rules import Rule
 
-from .models import Band, ImportLog, Score
+from . import results
+from .models import Band, ImportLog, Score, UnrankedAgency
 
 
 @dataclass
 class Standing:
-    """One agency's official result in one year."""
+    """One agency's official result in one year (its numbers from rankings.results)."""
 
-    rank: int
-    rank_change: int | None  # places gained since the previous published year; None when it was not ranked
     agency_id: int
     name: str
     short_name: str
     slug: str
     sort_key: str
     search_text: str
-    total: Decimal
+    points: Decimal  # achieved on the criteria that apply
+    excluded: Decimal  # maxima of the criteria that do not apply to it
+    applicable_max: Decimal
+    total: Decimal  # converted to the block's maximum: ranks, classes and averages use it
     percent: Decimal
-    groups: dict[str, Decimal]  # criteria group code -> score
+    groups: dict[str, Decimal]  # criteria group code -> points
+    group_excluded: dict[str, Decimal]  # criteria group code -> points excluded from it
+    unranked_reason: str = ""  # why it is left out of the ranking; "" when it is ranked
+    rank: int | None = None  # None when not ranked
+    rank_change: int | None = None  # places gained since the previous published year; None when not ranked in both
     band: Band | None = None
 
     @property
     def display_name(self):
         return self.short_name or self.name
 
+    @property
+    def ranked(self):
+        return not self.unranked_reason
 
 @dataclass
 class GroupMaximum:
@@ -69,22 +82,36 @@ class Ranking:
         return sorted(self.standings, key=lambda s: s.sort_key)
 
     @property
+    def ranked(self):
+        return [s for s in self.standings if s.ranked]
+
+    @property
     def leader(self):
-        return self.standings[0] if self.standings else None
+        return self.standings[0] if self.standings and self.standings[0].ranked else None
+
+    @property
+    def has_exclusions(self):
+        """Whether any agency has criteria that do not apply: the pages then show the converted columns."""
+        return any(s.excluded for s in self.standings)
+
+    @property
+    def has_unranked(self):
+        return any(not s.ranked for s in self.standings)
 
     def average(self):
-        """The block's mean total, percent and criteria-group scores; None without standings."""
-        if not self.standings:
+        """The ranked agencies' mean converted total, percent and criteria-group scores; None without any."""
+        ranked = self.ranked
+        if not ranked:
             return None
 
         # Not statistics.mean: it turns each decimal into an exact fraction, slow over a national block.
         def mean(values):
-            return cents(sum(values) / len(self.standings))
+            return cents(sum(values) / len(ranked))
 
         return {
-            "total": mean(s.total for s in self.standings),
-            "percent": mean(s.percent for s in self.standings),
-            "groups": {g.code: mean(s.groups[g.code] for s in self.standings) for g in self.group_maxima},
+            "total": mean(s.total for s in ranked),
+            "percent": mean(s.percent for s in ranked),
+            "groups": {g.code: mean(s.groups[g.code] for s in ranked) for g in self.group_maxima},
         }
 
     def standing_of(self, agency_id):
@@ -133,71 +160,85 @@ def band_for(percent, bands):
 def build_rankings(*, years, published, blocks):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, block id): Ranking}. Six queries, whatever the sizes.
+    Returns {(year id, block id): Ranking}. Seven queries, whatever the sizes.
     """
     previous = {year.pk: published.previous(year) for year in years}
     year_ids = {year.pk for year in years} | {p.pk for p in previous.values() if p}
     block_ids = [block.pk for block in blocks]
-    criteria_groups = list(CriteriaGroup.objects.all())
+    in_scope = {"year_id__in": year_ids, "agency_group_id__in": block_ids}
+    criteria_groups = defaultdict(list)  # (year id, block id) -> the year's groups for the block, in order
+    for group in CriteriaGroup.objects.filter(**in_scope).order_by("order", "code"):
+        criteria_groups[group.year_id, group.agency_group_id].append(group)
     bands = list(Band.objects.order_by("-min_percent"))
     classes = defaultdict(list)  # (year id, block id) -> the year's classes for the block, highest first
-    for result_class in ResultClass.objects.filter(year_id__in=year_ids, agency_group_id__in=block_ids):
+    for result_class in ResultClass.objects.filter(**in_scope):
         classes[result_class.year_id, result_class.agency_group_id].append(result_class)
-
     maxima = defaultdict(dict)
-    for row in Criterion.objects.filter(year_id__in=year_ids, agency_group_id__in=block_ids).maxima():
+    for row in Criterion.objects.filter(**in_scope).maxima():
         maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
+    unranked = {(year_id, agency_id): reason for year_id, agency_id, reason in
+                UnrankedAgency.objects.filter(year_id__in=year_ids).values_list("year_id", "agency_id", "reason")}
 
     # A block's ranking is made of the scores on its criteria: an agency that has since moved to another
     # block keeps its place in the years it was scored in this one.
-    rows = defaultdict(list)
+    sums = defaultdict(lambda: defaultdict(dict))  # (year id, block id) -> agency id -> group id -> (points, excl.)
     scores = Score.objects.filter(criterion__year_id__in=year_ids, criterion__agency_group_id__in=block_ids)
-    for row in scores.ranking(criteria_groups):
-        rows[row["criterion__year_id"], row["criterion__agency_group_id"]].append(row)
+    for row in scores.group_sums():
+        sums[row["year_id"], row["block_id"]][row["agency_id"]][row["criteria_group_id"]] = (
+            row["points"] or 0, row["excluded"] or 0)
     agencies = {
         agency["id"]: agency
-        for agency in Agency.objects.filter(pk__in={row["agency_id"] for listed in rows.values() for row in listed})
+        for agency in Agency.objects.filter(pk__in={a for block in sums.values() for a in block})
         .values("id", "name", "short_name", "slug", "sort_key", "search_text")
     }
-    for block_rows in rows.values():  # tied agencies in Vietnamese alphabetical order
-        block_rows.sort(key=lambda row: (row["rank"], agencies[row["agency_id"]]["sort_key"]))
 
-    def ranks(year, block):
-        return {row["agency_id"]: row["rank"] for row in rows[year.pk, block.pk]} if year else {}
+    def ranking_of(year, block):
+        block_maxima = maxima[year.pk, block.pk]
+        ranking = Ranking(
+            year=year,
+            block=block,
+            previous_year=previous.get(year.pk),  # the years before are built only for their ranks
+            group_maxima=[GroupMaximum(g, block_maxima[g.pk]) for g in criteria_groups[year.pk, block.pk]
+                          if g.pk in block_maxima],
+        )
+        block_maximum = ranking.max_total
+        standings = []
+        for agency_id, by_group in sums[year.pk, block.pk].items():
+            agency = agencies[agency_id]
+            numbers = results.result(sum(p for p, _e in by_group.values()), sum(e for _p, e in by_group.values()),
+                                     block_maximum)
+            standings.append(Standing(
+                agency_id=agency_id,
+                name=agency["name"],
+                short_name=agency["short_name"],
+                slug=agency["slug"],
+                sort_key=agency["sort_key"],
+                search_text=agency["search_text"],
+                points=numbers.points,
+                excluded=numbers.excluded,
+                applicable_max=numbers.applicable_max,
+                total=numbers.total,
+                percent=numbers.percent,
+                groups={g.code: cents(by_group.get(g.criteria_group.pk, (0, 0))[0]) for g in ranking.group_maxima},
+                group_excluded={g.code: cents(by_group.get(g.criteria_group.pk, (0, 0))[1])
+                                for g in ranking.group_maxima},
+                unranked_reason=unranked.get((year.pk, agency_id), ""),
+                band=band_for(numbers.percent, classes[year.pk, block.pk] or bands),
+            ))
+        ranking.standings = results.assign_ranks(standings)
+        return ranking
 
-    rankings = {}
+    # Each year's rankings, and those of the years before them, which give the change in rank.
+    every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
+    built = {(year_id, block.pk): ranking_of(year, block) for year_id, year in every_year.items() for block in blocks}
     for year in years:
-        for block in blocks:
-            block_maxima = maxima[year.pk, block.pk]
-            ranking = Ranking(
-                year=year,
-                block=block,
-                previous_year=previous[year.pk],
-                group_maxima=[GroupMaximum(cg, block_maxima[cg.pk]) for cg in criteria_groups if cg.pk in block_maxima],
-            )
-            previous_ranks = ranks(previous[year.pk], block)
-            block_classes = classes[year.pk, block.pk] or bands
-            block_maximum = ranking.max_total
-            for row in rows[year.pk, block.pk]:
-                agency = agencies[row["agency_id"]]
-                percent = percent_of(row["total"], block_maximum)
-                before = previous_ranks.get(row["agency_id"])
-                ranking.standings.append(Standing(
-                    rank=row["rank"],
-                    rank_change=None if before is None else before - row["rank"],
-                    agency_id=row["agency_id"],
-                    name=agency["name"],
-                    short_name=agency["short_name"],
-                    slug=agency["slug"],
-                    sort_key=agency["sort_key"],
-                    search_text=agency["search_text"],
-                    total=cents(row["total"]),
-                    percent=percent,
-                    groups={g.code: cents(row[f"group_{g.code}"] or 0) for g in ranking.group_maxima},
-                    band=band_for(percent, block_classes),
-                ))
-            rankings[year.pk, block.pk] = ranking
-    return rankings
+        before = previous[year.pk]
+        for block in blocks if before else ():
+            ranks = {s.agency_id: s.rank for s in built[before.pk, block.pk].standings}
+            for standing in built[year.pk, block.pk].standings:
+                if standing.rank is not None and ranks.get(standing.agency_id) is not None:
+                    standing.rank_change = ranks[standing.agency_id] - standing.rank
+    return {(year.pk, block.pk): built[year.pk, block.pk] for year in years for block in blocks}
 
 
 def block_ranking(*, published, year, block):
@@ -228,28 +269,64 @@ def publication_record(year):
     return PublicationRecord(first, reasons, changed)
 
 
-def agency_profile(agency, ranking, standing):
-    """What the agency page shows of one year: its criteria groups against the block's average and leader, the
-    groups it stands out in and falls behind in, its place among the block's totals, and every criterion.
+@dataclass
+class CriterionResult:
+    """One criterion of an agency's evaluation as the agency page shows it."""
 
-    A group's share of its maximum is rounded as the overall percent is (`percent_of`): a group exactly at the
-    agency's own ratio (20 of 30 in 200 of 300) is neither a strength nor a weakness. Two queries.
-    """
-    average, leader = ranking.average(), ranking.leader
-    # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
-    share = {g.code: percent_of(standing.groups[g.code], g.maximum) for g in ranking.group_maxima}
-    by_share = sorted(ranking.group_maxima, key=lambda g: standing.groups[g.code] / g.maximum, reverse=True)
+    criterion: Criterion
+    value: Decimal | None  # appraised points; a criterion with sub-criteria shows the sum of theirs
+    not_applicable: bool = False
+    reason: str = ""  # why it does not apply
+    explanation: str = ""  # how a computed criterion's points follow from the figures
+
+
+def criterion_results(agency, year, block):
+    """Every criterion of the block's year with the agency's appraised result on it. Three queries."""
     criteria = list(
-        Criterion.objects.filter(year=ranking.year, agency_group=ranking.block)
+        Criterion.objects.filter(year=year, agency_group=block)
         .select_related("criteria_group")
         .order_by("criteria_group__order", "order", "code")
     )
     # Appraised values only: a self-assessment waiting for appraisal has no official value.
-    scores = dict(Score.objects.filter(agency=agency, criterion__year=ranking.year, value__isnull=False)
-                  .values_list("criterion", "value"))
-    for criterion in criteria:  # a criterion with sub-criteria shows the sum of theirs
-        if criterion.parent_id and criterion.pk in scores:
-            scores[criterion.parent_id] = scores.get(criterion.parent_id, 0) + scores[criterion.pk]
+    scores = {s["criterion_id"]: s for s in Score.objects.filter(agency=agency, criterion__year=year).values(
+        "criterion_id", "value", "not_applicable", "not_applicable_reason", "numerator", "denominator")}
+    best = best_figures(year, block)
+    rows, by_id = [], {}
+    for criterion in criteria:
+        score = scores.get(criterion.pk) or {}
+        value = score.get("value")
+        row = by_id[criterion.pk] = CriterionResult(
+            criterion, value, score.get("not_applicable", False), score.get("not_applicable_reason", ""),
+            rules.explain(criterion, score.get("numerator"), score.get("denominator"), best.get(criterion.pk), value),
+        )
+        rows.append(row)
+    for row in rows:  # a criterion with sub-criteria shows the sum of theirs
+        parent = by_id.get(row.criterion.parent_id)
+        if parent and row.value is not None:
+            parent.value = (parent.value or 0) + row.value
+    return rows
+
+
+def best_figures(year, block):
+    """{criterion id: the highest appraised figure in the block}, for the rule “relative to the block's best”."""
+    return dict(Score.objects.filter(criterion__year=year, criterion__agency_group=block,
+                                     criterion__rule=Rule.RELATIVE, not_applicable=False)
+                .values("criterion_id").annotate(best=Max("numerator")).values_list("criterion_id", "best"))
+
+
+def agency_profile(agency, ranking, standing):
+    """What the agency page shows of one year: its criteria groups against the block's average and leader, the
+    groups it stands out in and falls behind in, its place among the block's totals, and every criterion.
+
+    A group's share of what applies of it is rounded as the overall percent is (`percent_of`): a group exactly at
+    the agency's own ratio (20 of 30 in 200 of 300) is neither a strength nor a weakness. Three queries.
+    """
+    average, leader = ranking.average(), ranking.leader
+    # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
+    share = {g.code: results.group_percent(standing.groups[g.code], standing.group_excluded[g.code], g.maximum)
+             for g in ranking.group_maxima}
+    shared = sorted((g for g in ranking.group_maxima if share[g.code] is not None),
+                    key=lambda g: share[g.code], reverse=True)
     totals = sorted((s.total for s in ranking.standings), reverse=True)
     return {
         "block_ranking": ranking,
@@ -257,11 +334,13 @@ def agency_profile(agency, ranking, standing):
         "average": average,
         "leader": leader,
         "criteria_group_rows": [
-            (g, standing.groups[g.code], average["groups"][g.code], leader.groups[g.code]) for g in ranking.group_maxima
+            (g, standing.groups[g.code], average["groups"][g.code] if average else None,
+             leader.groups[g.code] if leader else None, g.maximum - standing.group_excluded[g.code])
+            for g in ranking.group_maxima
         ],
-        "strong_groups": [g for g in by_share if share[g.code] > standing.percent],
-        "weak_groups": [g for g in reversed(by_share) if share[g.code] < standing.percent],
-        "criteria": [(c, scores.get(c.pk)) for c in criteria],
+        "strong_groups": [g for g in shared if share[g.code] > standing.percent],
+        "weak_groups": [g for g in reversed(shared) if share[g.code] < standing.percent],
+        "criteria": criterion_results(agency, ranking.year, ranking.block),
         "spread": {
             "highest": totals[0], "lowest": totals[-1], "median": median(totals),
             "below": sum(1 for total in totals if total < standing.total), "count": len(totals),

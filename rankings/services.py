@@ -8,15 +8,24 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from agencies.models import Agency
 from common.data_version import invalidate_public_pages
 from common.numbers import lazy_message
+from criteria import rules
 from criteria.models import Criterion, EvaluationYear
 
 from .models import Score, score_value_error
 from .roles import can_appraise, is_ict_staff, may_import, reporter_agency_id
 
-# What the entry screen edits on a score, and who may edit what when.
-SCORE_FIELDS = ("self_assessed", "evidence_url", "evidence_file", "value", "appraisal_comment")
-SELF_ASSESSMENT_FIELDS = {"self_assessed", "evidence_url", "evidence_file"}
-APPRAISAL_FIELDS = {"value", "appraisal_comment"}
+# What the entry screen edits on a score, and who may edit what when. The points of a computed criterion are
+# not among them: they follow from its figures (criteria.rules, recompute_points).
+SELF_ASSESSMENT_FIELDS = {"self_assessed", "evidence_url", "evidence_file", "reported_numerator",
+                          "reported_denominator"}
+APPRAISAL_FIELDS = {"value", "appraisal_comment", "not_applicable", "not_applicable_reason", "numerator",
+                    "denominator"}
+SCORE_FIELDS = ("self_assessed", "evidence_url", "evidence_file", "value", "appraisal_comment", "not_applicable",
+                "not_applicable_reason", "reported_numerator", "reported_denominator", "numerator", "denominator")
+POINT_FIELDS = ("value", "self_assessed")
+TEXT_FIELDS = {"evidence_url", "appraisal_comment", "not_applicable_reason"}
+FIGURE_FIELDS = {"self_assessed": ("reported_numerator", "reported_denominator"),
+                 "value": ("numerator", "denominator")}
 BATCH = 2000  # rows per bulk statement
 
 
@@ -45,9 +54,30 @@ def scores_version(agency, year):
 
 
 def _holds_nothing(score):
-    """No value, no comment, no evidence: the row has nothing left to keep (a score of 0 is a value)."""
-    return (score.value is None and score.self_assessed is None
-            and not (score.appraisal_comment or score.evidence_url or score.evidence_file))
+    """No value, figure, comment, evidence or mark: the row has nothing left to keep (a score of 0 is a value)."""
+    return (all(getattr(score, f) is None for f in (*POINT_FIELDS, *FIGURE_FIELDS["value"],
+                                                    *FIGURE_FIELDS["self_assessed"]))
+            and not (score.appraisal_comment or score.evidence_url or score.evidence_file or score.not_applicable))
+
+
+def score_errors(criterion, score):
+    """Why the score cannot stand on `criterion`, naming it: points above the maximum, figures the rule cannot
+    read, a score on a criterion marked not applicable. Empty when it can."""
+    params = {"code": criterion.code, "name": criterion.name}
+    if score.not_applicable:
+        # The self-assessment stays as the agency made it; the official value is what the mark replaces.
+        if (not criterion.is_computed and score.value is not None) or any(
+                getattr(score, f) is not None for f in FIGURE_FIELDS["value"]):
+            return [lazy_message(_("Criterion %(code)s “%(name)s” is marked not applicable: it cannot also hold a "
+                                   "score. Clear the score or the mark."), **params)]
+        if not score.not_applicable_reason.strip():
+            return [lazy_message(_("Criterion %(code)s “%(name)s”: say why it does not apply."), **params)]
+        return []
+    if criterion.is_computed:
+        return [error for error in (rules.figures_error(criterion, *(getattr(score, f) for f in figures))
+                                    for figures in FIGURE_FIELDS.values()) if error]
+    return [error for error in (score_value_error(criterion, getattr(score, f)) for f in POINT_FIELDS
+                                if getattr(score, f) is not None) if error]
 
 
 @transaction.atomic
@@ -86,10 +116,11 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
             if name == "evidence_file":
                 if value:  # a new upload; an empty field keeps the stored file
                     score.evidence_file = value
+            elif name in POINT_FIELDS and criterion.is_computed:
+                continue  # computed from the figures below
             else:
-                setattr(score, name, value if value is not None or name in ("value", "self_assessed") else "")
-        errors += [score_value_error(criterion, getattr(score, f)) for f in ("value", "self_assessed")
-                   if getattr(score, f) is not None]
+                setattr(score, name, value if value is not None or name not in TEXT_FIELDS else "")
+        errors += score_errors(criterion, score)
         if (score.value is not None and score.self_assessed is not None and score.value != score.self_assessed
                 and not score.appraisal_comment.strip() and "value" in fields):
             errors.append(lazy_message(_("Criterion %(code)s: explain in a comment why the appraised score differs "
@@ -106,31 +137,39 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
         raise ValidationError(errors)
 
     _write_scores(to_create=to_create, to_update=to_update, to_delete=to_delete, fields=SCORE_FIELDS, user=user)
+    recompute_points([c for c in criteria.values() if c.is_computed], user=user)
+
+
+IMPORTED_FIELDS = ("value", "not_applicable", "not_applicable_reason", "numerator", "denominator")
 
 
 @transaction.atomic
 def save_imported_scores(*, year: EvaluationYear, values: dict, stored: dict, user, reason: str):
-    """Write the appraised values of an imported sheet: {(agency, criterion): value}, all checked already.
+    """Write what an imported sheet sets, all checked already: {(agency, criterion): {field: value}}, the fields
+    among IMPORTED_FIELDS (appraised points, a not-applicable mark, a computed criterion's figures).
 
     `stored` holds the block's stored scores by (agency id, criterion id), read by the caller under the year's
     lock (the import previews what changes with them). Needs the import permission (`user` None: the command
-    line) and a year that is not published. Returns the numbers of scores created, updated and unchanged.
+    line) and a year that is not published. The points of computed criteria are computed afterwards. Returns the
+    numbers of scores created, updated and unchanged.
     """
     if user is not None and not may_import(user):
         raise PermissionDenied(f"{user} may not import scores.")
     year.check_not_published()  # the import says so in its own words first; this is the guarantee
     to_create, to_update = [], []
-    for (agency, criterion), value in values.items():
+    for (agency, criterion), fields in values.items():
         score = stored.get((agency.pk, criterion.pk))
         if score is None:
-            to_create.append(Score(agency=agency, criterion=criterion, value=value))
-        elif score.value != value:
-            score.value = value
+            to_create.append(Score(agency=agency, criterion=criterion, **fields))
+        elif any(getattr(score, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(score, name, value)
             to_update.append(score)
     # A new score's origin is the import's log, which keeps the file: no history record of its own, so that an
     # import stays within three times a plain bulk insert (docs/benchmarks.md).
-    _write_scores(to_create=to_create, to_update=to_update, fields=["value"], user=user, reason=reason,
+    _write_scores(to_create=to_create, to_update=to_update, fields=IMPORTED_FIELDS, user=user, reason=reason,
                   record_new=False)
+    recompute_points({criterion for _agency, criterion in values if criterion.is_computed}, user=user, reason=reason)
     return len(to_create), len(to_update), len(values) - len(to_create) - len(to_update)
 
 
@@ -154,3 +193,37 @@ def _write_scores(*, to_create, to_update, fields, user, reason=None, to_delete=
         score.delete()
     invalidate_public_pages()  # bulk writes send no signal
 
+
+
+def recompute_points(criteria, *, user, reason=None):
+    """Set the points of every score on these computed criteria from its figures, across their blocks.
+
+    The one place a computed criterion's points are written: after any change of figures, from the entry screen or
+    an import. A block's best figure (rule “relative to the best”) moves every agency's points, so every score of
+    the criterion is read again, not only the ones that changed. Each change keeps its history.
+    """
+    criteria = {c.pk: c for c in criteria if c.is_computed}
+    if not criteria:
+        return
+    scores = list(Score.objects.filter(criterion__in=criteria))
+    best = {}  # (criterion id, figure field) -> the highest figure among the scores that apply
+    for score in scores:
+        for figure in ("numerator", "reported_numerator"):
+            if not score.not_applicable and getattr(score, figure) is not None:
+                key = (score.criterion_id, figure)
+                best[key] = max(best.get(key, 0), getattr(score, figure))
+    changed = []
+    for score in scores:
+        criterion = criteria[score.criterion_id]
+        points = {
+            field: None if score.not_applicable and field == "value" else rules.compute(
+                criterion, getattr(score, numerator), getattr(score, denominator), best.get((criterion.pk, numerator)))
+            for field, (numerator, denominator) in FIGURE_FIELDS.items()
+        }
+        if any(getattr(score, field) != value for field, value in points.items()):
+            for field, value in points.items():
+                setattr(score, field, value)
+            changed.append(score)
+    bulk_update_with_history(changed, Score, fields=list(POINT_FIELDS), batch_size=BATCH, default_user=user,
+                             default_change_reason=reason or _("Points computed from the figures"))
+    invalidate_public_pages()

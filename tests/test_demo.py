@@ -8,7 +8,7 @@ from django.core.management import call_command
 from agencies.models import Agency, AgencyGroup
 from criteria.models import Criterion, EvaluationYear
 from rankings.models import Score
-from rankings.selectors import PublishedYears, block_ranking
+from rankings.selectors import PublishedYears, block_ranking, build_rankings
 
 GROUP_CODES = ["infrastructure", "it_application", "online_services", "human_resources", "policy"]
 
@@ -104,10 +104,14 @@ def test_districts_in_the_articles_order_led_by_van_lam_with_119_34(districts):
 
 
 def test_2018_is_ranked_too_so_that_rank_changes_have_something_to_show(demo):
-    rows = list(Score.objects.filter(criterion__year__year=2018).ranking())
-    assert len(rows) == Agency.objects.count()
-    ranks_2019 = {(r["agency_id"]): r["rank"] for r in Score.objects.filter(criterion__year__year=2019).ranking()}
-    assert any(ranks_2019[row["agency_id"]] != row["rank"] for row in rows)
+    published = PublishedYears()
+    years = [published.get(2019), published.get(2018)]
+    rankings = build_rankings(years=years, published=published, blocks=list(AgencyGroup.objects.all()))
+    by_year = {year.year: {s.agency_id: s.rank for (year_id, _block), r in rankings.items() if year_id == year.pk
+                           for s in r.standings} for year in years}
+    assert len(by_year[2018]) == Agency.objects.count()
+    assert all(rank for rank in by_year[2018].values())
+    assert any(by_year[2019][agency] != rank for agency, rank in by_year[2018].items())
 
 
 def test_loading_the_demo_twice_changes_nothing(demo):

@@ -15,7 +15,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 GROUP_CODES = ["infrastructure", "it_application", "online_services", "human_resources", "policy"]
-HEADER = ["rank", "rank_change", "agency", "agency_slug", "total", "max_total", "percent", *GROUP_CODES]
+HEADER = ["rank", "rank_change", "agency", "agency_slug", "points", "excluded_points", "applicable_max", "total",
+          "max_total", "percent", "class", "ranked", "unranked_reason", *GROUP_CODES]
 
 
 def expected_rows(year, slug):
@@ -23,8 +24,8 @@ def expected_rows(year, slug):
     ranking = block_ranking(published=published, year=published.get(year),
                             block=AgencyGroup.objects.get(slug=slug))
     return [
-        [s.rank, s.rank_change, s.name, s.slug, s.total, ranking.max_total, s.percent,
-         *(s.groups[code] for code in GROUP_CODES)]
+        [s.rank, s.rank_change, s.name, s.slug, s.points, s.excluded, s.applicable_max, s.total, ranking.max_total,
+         s.percent, s.band.name, s.ranked, "", *(s.groups[code] for code in GROUP_CODES)]
         for s in ranking.standings
     ]
 
@@ -36,10 +37,13 @@ def test_csv_has_a_bom_the_columns_and_the_values_of_the_ranking_query(client, d
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == HEADER
-    expected = [[str(v) if v is not None else "" for v in row] for row in expected_rows(2019, "so-ban-nganh")]
+    expected = [["true" if v is True else "" if v is None else str(v) for v in row]
+                for row in expected_rows(2019, "so-ban-nganh")]
     assert rows[1:] == expected
     assert rows[1][:5] == ["1", "2", "Sở Tài chính", "so-tai-chinh", "413.00"]
-    assert rows[4][4] == "410.50"  # decimal point, not comma
+    assert rows[1][5:8] == ["0.00", "500.00", "413.00"]  # nothing excluded: the total is the points
+    assert rows[4][7] == "410.50"  # decimal point, not comma
+    assert rows[1][11:13] == ["true", ""]
 
 
 def test_xlsx_has_the_same_columns_and_numbers(client, demo):
@@ -49,8 +53,9 @@ def test_xlsx_has_the_same_columns_and_numbers(client, demo):
     assert rows[0] == HEADER
     for got, want in zip(rows[1:], expected_rows(2019, "ubnd-huyen"), strict=True):
         assert got[:4] == want[:4]
-        assert [Decimal(str(v)) for v in got[4:]] == want[4:]
-    assert rows[1][2:5] == ["UBND huyện Văn Lâm", "ubnd-huyen-van-lam", 119.34]
+        assert got[10:12] == want[10:12]
+        assert [Decimal(str(v)) for v in got[4:10] + got[13:]] == want[4:10] + want[13:]
+    assert rows[1][2:8] == ["UBND huyện Văn Lâm", "ubnd-huyen-van-lam", 119.34, 0, 150, 119.34]
 
 
 def test_json_has_the_documented_shape_with_numbers_as_numbers(client, demo):
@@ -63,7 +68,8 @@ def test_json_has_the_documented_shape_with_numbers_as_numbers(client, demo):
     first = data["results"][0]
     assert first == {
         "rank": 1, "rank_change": 2, "agency": {"name": "Sở Tài chính", "slug": "so-tai-chinh"},
-        "total": 413.0, "percent": 82.6,
+        "points": 413.0, "excluded_points": 0.0, "applicable_max": 500.0, "total": 413.0, "percent": 82.6,
+        "class": first["class"], "ranked": True, "unranked_reason": None,
         "groups": {"infrastructure": 50.0, "it_application": 120.0, "online_services": 77.0,
                    "human_resources": 76.0, "policy": 90.0},
     }

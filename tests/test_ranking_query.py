@@ -1,11 +1,9 @@
-"""The query behind every total and rank, Score.objects.ranking(), and the rankings build_rankings makes of it."""
+"""The query behind every total and rank, Score.objects.group_sums(), and the rankings build_rankings makes of it."""
 
 from decimal import Decimal
 
 import pytest
 
-from criteria.models import CriteriaGroup
-from rankings.models import Score
 from rankings.selectors import PublishedYears, agency_profile, block_ranking, build_rankings
 from tests import factories
 
@@ -49,9 +47,8 @@ def test_ties_share_a_rank_and_skip_the_next_listed_in_vietnamese_order(province
         (2, "Bình Giang", 35, 70),
         (4, "Đông", 6, 12),
     ]
-    first = Score.objects.filter(criterion__year=y2019).ranking(
-        CriteriaGroup.objects.filter(code__in=["infrastructure", "policy"]))[0]
-    assert (first["rank"], first["total"], first["group_infrastructure"], first["group_policy"]) == (1, 40, 30, 10)
+    leader = block_ranking(published=PublishedYears(), year=y2019, block=departments).leader
+    assert (leader.rank, leader.total, leader.groups) == (1, 40, {"infrastructure": 30, "policy": 10})
 
 
 def test_each_block_and_each_year_is_ranked_separately(province):
@@ -112,7 +109,8 @@ def test_decimal_totals_that_are_equal_tie_on_every_database(province):
     factories.score(one, extra, "0.2")
     factories.score(two, criteria[2019, "dept"][0], "0.3")
 
-    assert [row["rank"] for row in Score.objects.filter(criterion__year=y2019).ranking()] == [1, 1]
+    ranking = block_ranking(published=PublishedYears(), year=y2019, block=departments)
+    assert [s.rank for s in ranking.standings] == [1, 1]
 
 
 def test_an_agency_moved_to_another_block_keeps_its_place_where_it_was_scored(province):

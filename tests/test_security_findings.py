@@ -140,10 +140,10 @@ def test_a_reporter_sees_its_own_total_but_no_rank_before_publication(client, ev
     page = client.get(entry).content.decode()
     assert "Tổng điểm đã lưu: <strong>14</strong>/20 điểm." in page and "trong khối" not in page
     client.force_login(e["appraiser"])
-    assert "xếp hạng 2 trong khối" in client.get(entry).content.decode()
+    assert "Xếp hạng 2 trong khối." in client.get(entry).content.decode()
     call_command("publish", "2024")
     client.force_login(e["reporter"])
-    assert "xếp hạng 2 trong khối" in client.get(entry).content.decode()
+    assert "Xếp hạng 2 trong khối." in client.get(entry).content.decode()
 
 
 # 5. Stale pages across processes

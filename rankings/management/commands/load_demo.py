@@ -20,14 +20,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         # Normally made by migrations; restored here for a database that was emptied since.
-        create_criteria_groups(CriteriaGroup)
         create_default_bands(Band)
         groups = {}
         for order, (slug, name, name_en) in enumerate(demo_data.AGENCY_GROUPS, start=1):
             groups[slug], _ = AgencyGroup.objects.update_or_create(
                 slug=slug, defaults={"name": name, "name_en": name_en, "order": order}
             )
-        criteria_groups = {group.code: group for group in CriteriaGroup.objects.all()}
 
         years = []
         for year_number, published_on, note, copied_from, scaled in demo_data.YEARS:
@@ -36,7 +34,7 @@ class Command(BaseCommand):
                 year=year_number, defaults={"status": EvaluationYear.Status.APPRAISAL, "note": note}
             )
             if copied_from is None:
-                self.create_criteria(year, groups, criteria_groups)
+                self.create_criteria(year, groups)
             elif not year.criteria.exists():
                 copy_criteria(source=EvaluationYear.objects.get(year=copied_from), target_year=year_number,
                               user=None)
@@ -61,8 +59,9 @@ class Command(BaseCommand):
             f"years {', '.join(str(year) for year, _scaled, _date in years)}."
         ))
 
-    def create_criteria(self, year, groups, criteria_groups):
+    def create_criteria(self, year, groups):
         for slug, criteria in demo_data.CRITERIA.items():
+            criteria_groups = create_criteria_groups(CriteriaGroup, year=year, agency_group=groups[slug])
             created = {}
             for order, (code, group_code, name, maximum, parent_code) in enumerate(criteria, start=1):
                 created[code], _ = Criterion.objects.update_or_create(
