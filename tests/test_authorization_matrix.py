@@ -406,7 +406,8 @@ def test_every_url_pattern_has_a_rule(db):
 def fingerprint():
     """Everything a request could change that matters: the data, the users, their groups and permissions."""
     tracked = [AgencyGroup, Agency, AgencyReporter, EvaluationYear, CriteriaGroup, Criterion, ResultClass, Score, Band,
-               ImportLog, UnrankedAgency, User, Group, User.groups.through, User.user_permissions.through, Group.permissions.through]
+               ImportLog, UnrankedAgency, User, Group, User.groups.through, User.user_permissions.through,
+               Group.permissions.through]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tracked}
 
 
