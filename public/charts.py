@@ -82,7 +82,8 @@ def history_line(history):
 
 
 def group_radar(group_maxima, series):
-    """Percent of each criteria group's maximum: `series` is [(label, {code: score}), ...], at most four."""
+    """Percent of each criteria group's maximum (of what applies of it): `series` is [(label, {code: percent}), ...],
+    at most four, the percents from Ranking.group_percents."""
     points = points_formatter()
     width, centre_x, centre_y, radius = 640, 320, 210, 150
     legend_top = centre_y + radius + 50
@@ -103,9 +104,9 @@ def group_radar(group_maxima, series):
         lx, ly = corner(angle, 118)
         anchor = "middle" if abs(lx - centre_x) < 10 else ("start" if lx > centre_x else "end")
         body.append(_text(lx, ly + 4, group.criteria_group.localized_short_name, "chart-label", anchor))
-    for n, (label, scores) in enumerate(series):
+    for n, (label, percents_by_code) in enumerate(series):
         css_class = f"series-{n % SERIES}"
-        percents = [float(scores[g.code] * 100 / g.maximum) for g in group_maxima]
+        percents = [float(percents_by_code[g.code]) for g in group_maxima]
         body.append(polygon(percents, f"chart-area {css_class}"))
         for angle, percent in zip(angles, percents, strict=True):
             x, y = corner(angle, percent)

@@ -116,9 +116,12 @@ def agency(request, slug):
         if standing is None:
             raise Http404(f"The agency is not ranked in {chosen}.")
         profile = agency_profile(agency, block, standing)
-        series = [(agency.display_name, standing.groups), (_("Block average"), profile["average"]["groups"])]
+        series = [(agency.display_name, block.group_percents(standing))]
+        if profile["average"]:
+            series.append((_("Block average"), block.group_percents()))
         if profile["leader"] and profile["leader"].agency_id != agency.pk:
-            series.append((_("Leader: %(name)s") % {"name": profile["leader"].display_name}, profile["leader"].groups))
+            series.append((_("Leader: %(name)s") % {"name": profile["leader"].display_name},
+                           block.group_percents(profile["leader"])))
         context.update(profile, radar=charts.group_radar(block.group_maxima, series))
         context["history_chart"] = charts.history_line(
             [(year, standing) for year, _block, standing in reversed(history)])
@@ -191,7 +194,8 @@ def compare(request):
         "chosen": chosen,
         "criteria_group_rows": [(g, [s.groups[g.code] for s in chosen]) for g in ranking.group_maxima]
         if ranking else [],
-        "radar": charts.group_radar(ranking.group_maxima, [(s.display_name, s.groups) for s in chosen])
+        "radar": charts.group_radar(ranking.group_maxima,
+                                    [(s.display_name, ranking.group_percents(s)) for s in chosen])
         if ranking else "",
         "min": COMPARE_MIN,
         "max": COMPARE_MAX,

@@ -114,6 +114,15 @@ class Ranking:
             "groups": {g.code: mean(s.groups[g.code] for s in ranked) for g in self.group_maxima},
         }
 
+    def group_percents(self, standing=None):
+        """{criteria group code: percent of what applies of it} for `standing`, or for the block's average; a group
+        none of whose criteria apply counts 0."""
+        if standing is None:
+            average = self.average()
+            return {g.code: results.group_percent(average["groups"][g.code], 0, g.maximum) for g in self.group_maxima}
+        return {g.code: results.group_percent(standing.groups[g.code], standing.group_excluded[g.code], g.maximum) or 0
+                for g in self.group_maxima}
+
     def standing_of(self, agency_id):
         return next((s for s in self.standings if s.agency_id == agency_id), None)
 

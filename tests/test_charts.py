@@ -61,7 +61,7 @@ def test_the_radar_has_one_outline_per_series_reaching_the_outer_ring_at_the_max
     leader, last = ranking.standings[0], ranking.standings[-1]
 
     svg = ET.fromstring(charts.group_radar(ranking.group_maxima, [
-        (leader.display_name, leader.groups), (last.display_name, last.groups)]))
+        (leader.display_name, ranking.group_percents(leader)), (last.display_name, ranking.group_percents(last))]))
 
     polygons = list(svg.iter(f"{SVG}polygon"))
     grid, series = polygons[:4], polygons[4:]
