@@ -12,36 +12,53 @@ from openpyxl.styles import Alignment, Font
 
 from agencies.models import Agency
 from common.spreadsheets import neutralise
+from criteria import rules
 from criteria.models import Criterion
 from rankings.models import Score
 from rankings.selectors import PublishedYears, block_ranking
+
+from .importing import FIGURE_HEADERS
 
 AGENCY_HEADER = "Tên cơ quan"
 NAMES_LABEL = "Tên tiêu chí"
 MAXIMA_LABEL = "Điểm tối đa"
 TOTAL_HEADER = "Tổng điểm"
+NOT_APPLICABLE = "Không áp dụng"
 
 
 def score_sheet(year, agency_group):
-    """(title, rows): every active agency of the block, every scored criterion, stored values or blanks."""
+    """(title, rows): every active agency of the block, every scored criterion, stored values or blanks.
+
+    A criterion scored in points has one column; a computed one a column per figure its rule reads ("2.1 số liệu",
+    "2.1 tổng số"), holding the appraised figures. A criterion marked not applicable reads "Không áp dụng".
+    """
     criteria = list(Criterion.objects.scorable().filter(year=year, agency_group=agency_group).order_by("order", "code"))
     agencies = list(Agency.objects.filter(group=agency_group, is_active=True).alphabetical())
-    stored = {
-        (agency_id, criterion_id): value
-        for agency_id, criterion_id, value in Score.objects.filter(
-            criterion__year=year, agency__group=agency_group
-        ).values_list("agency_id", "criterion_id", "value")
-    }
+    stored = {(s.agency_id, s.criterion_id): s for s in Score.objects.filter(
+        criterion__year=year, agency__group=agency_group).only(
+        "agency_id", "criterion_id", "value", "not_applicable", "numerator", "denominator")}
+    columns = [(c, figure) for c in criteria for figure in (rules.FIGURES.get(c.rule) or (None,))]
+
+    def cell(agency, criterion, figure):
+        score = stored.get((agency.pk, criterion.pk))
+        if score is None:
+            return None
+        if score.not_applicable:
+            return NOT_APPLICABLE
+        return getattr(score, figure) if figure else score.value
+
     rows = [
-        ["STT", AGENCY_HEADER, *(c.code for c in criteria), TOTAL_HEADER],
-        [None, NAMES_LABEL, *(c.name for c in criteria), None],
-        [None, MAXIMA_LABEL, *(c.max_points for c in criteria),
+        ["STT", AGENCY_HEADER, *(f"{c.code} {FIGURE_HEADERS[figure]}" if figure else c.code for c, figure in columns),
+         TOTAL_HEADER],
+        [None, NAMES_LABEL, *(c.name for c, _figure in columns), None],
+        [None, MAXIMA_LABEL, *(c.max_points for c, _figure in columns),
          Criterion.objects.filter(year=year, agency_group=agency_group).maximum()],
     ]
+    # The points achieved, as the row's cells add up (a converted total would not).
     ranking = block_ranking(published=PublishedYears(), year=year, block=agency_group)
-    totals = {standing.agency_id: standing.total for standing in ranking.standings}
+    totals = {standing.agency_id: standing.points for standing in ranking.standings}
     for number, agency in enumerate(agencies, start=1):
-        rows.append([number, agency.name, *(stored.get((agency.pk, c.pk)) for c in criteria), totals.get(agency.pk)])
+        rows.append([number, agency.name, *(cell(agency, c, figure) for c, figure in columns), totals.get(agency.pk)])
     title = f"Bảng điểm đánh giá Chính quyền điện tử năm {year.year} — {agency_group.name}"
     return title, rows
 
