@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyGroup
 from criteria.defaults import CRITERIA_GROUPS
+from criteria import rules
 from criteria.models import Criterion, EvaluationYear
-from rankings.models import Score
+from criteria.rules import Rule
+from rankings.models import Score, UnrankedAgency
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -49,15 +51,32 @@ def grow(*, blocks, agencies, years, criteria):
                 criteria_group = criteria_groups[c % len(criteria_groups)]
                 parent = Criterion.objects.create(year=year, agency_group=group, criteria_group=criteria_group,
                                                   code=f"{c}", name=f"Tiêu chí {c}", max_points=10, order=c)
+                # Every third criterion computed from figures, every fourth relative to the block's best.
+                rule = Rule.RELATIVE if c % 4 == 0 else Rule.RATIO if c % 3 == 0 else Rule.POINTS
                 Criterion.objects.create(year=year, agency_group=group, criteria_group=criteria_group, parent=parent,
-                                         code=f"{c}.1", name=f"Tiêu chí {c}.1", max_points=10, order=c)
+                                         code=f"{c}.1", name=f"Tiêu chí {c}.1", max_points=10, order=c, rule=rule)
+        for agency in Agency.objects.filter(pk__in=range(0, 10_000, 10)):  # every tenth agency left out
+            UnrankedAgency.objects.get_or_create(year=year, agency=agency, defaults={"reason": "Không xếp hạng"})
     scored = set(Score.objects.values_list("agency_id", "criterion_id"))
     Score.objects.bulk_create(
-        Score(agency=agency, criterion=criterion, value=Decimal((agency.pk * 7 + criterion.pk * 3) % 11 * 9) / 10)
+        score_of(agency, criterion)
         for agency in Agency.objects.all()
         for criterion in Criterion.objects.scorable().filter(agency_group=agency.group_id)
         if (agency.pk, criterion.pk) not in scored
     )
+
+
+def score_of(agency, criterion):
+    """Points, figures, or (one in seven) not applicable, all from the ids."""
+    if (agency.pk + criterion.pk) % 7 == 0:
+        return Score(agency=agency, criterion=criterion, not_applicable=True, not_applicable_reason="Không có")
+    figure = Decimal((agency.pk * 7 + criterion.pk * 3) % 11 * 9) / 10
+    if criterion.rule == Rule.POINTS:
+        return Score(agency=agency, criterion=criterion, value=figure)
+    # Computed points as recompute_points stores them; relative to a best of 9 (the figures go up to 9).
+    denominator = Decimal(9) if criterion.rule == Rule.RATIO else None
+    return Score(agency=agency, criterion=criterion, numerator=figure, denominator=denominator,
+                 value=rules.compute(criterion, figure, denominator, best=Decimal(9)))
 
 
 def queries_per_page(client):
@@ -78,4 +97,8 @@ def test_public_pages_run_the_same_number_of_queries_at_two_sizes(client):
     assert Score.objects.count() == 3 * 40 * 10 * 12
     large = queries_per_page(client)
     assert large == small
+    # The pages counted do show what the new features add: converted totals, agencies left out, explanations.
+    ranking = client.get(f"/rankings/{LATEST}/khoi-1/").content.decode()
+    assert "Số điểm quy đổi" in ranking and "Được đánh giá nhưng không xếp hạng" in ranking
+    assert "không áp dụng" in client.get("/agencies/co-quan-1-1/").content.decode()
     assert all(0 < count <= 12 for count in small.values()), small
