@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyGroup
-from criteria.defaults import CRITERIA_GROUPS
 from criteria import rules
+from criteria.defaults import CRITERIA_GROUPS
 from criteria.models import Criterion, EvaluationYear
 from criteria.rules import Rule
 from rankings.models import Score, UnrankedAgency
