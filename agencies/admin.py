@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import TolerantAutocompleteMixin
+
 from .models import Agency, AgencyGroup, AgencyReporter
 
 
@@ -37,7 +39,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyReporter)
-class AgencyReporterAdmin(admin.ModelAdmin):
+class AgencyReporterAdmin(TolerantAutocompleteMixin, admin.ModelAdmin):
     """Links a staff user (in the group of agency reporters) to the one agency they report for."""
 
     list_display = ["user", "agency"]

@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
+from .widgets import TolerantAutocompleteMixin
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+
+class ReadOnlyHistoryAdmin(TolerantAutocompleteMixin, SimpleHistoryAdmin):
     def visible_history(self, request, records):
         """The historical records of deleted objects that this user may read: narrow it as get_queryset does."""
         return records

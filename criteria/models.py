@@ -105,6 +105,11 @@ class CriteriaGroup(models.Model):
     def clean(self):
         if self.year_id:
             self.year.check_not_published()
+        stored = CriteriaGroup.objects.filter(pk=self.pk).values("year_id", "agency_group_id").first()
+        if stored and (stored["year_id"], stored["agency_group_id"]) != (self.year_id, self.agency_group_id) and (
+                self.criteria.exists()):
+            raise ValidationError(_("This group has criteria: it stays in its year and block. Create a group in the "
+                                    "other year or block instead."))
 
     @property
     def localized_name(self):
@@ -213,9 +218,32 @@ class Criterion(models.Model):
     def is_computed(self):
         return self.rule != Rule.POINTS
 
+    def check_scores_still_hold(self):
+        """Refuse a change that the scores already given would not survive: another rule (points and figures mean
+        different things), a maximum below a stored score, sub-criteria under a scored criterion, or a scored
+        criterion moved under a parent. A computed criterion's points follow a new maximum or new parameters
+        (rankings recomputes them when the criterion is saved)."""
+        scores = self.scores.all() if self.pk else None
+        if self.parent_id and self.parent.scores.exists():
+            raise ValidationError({"parent": _("The criterion %(code)s already has scores: it cannot take "
+                                               "sub-criteria.") % {"code": self.parent.code}})
+        if scores is None or not scores.exists():
+            return
+        stored = Criterion.objects.get(pk=self.pk)
+        if stored.rule != self.rule:
+            raise ValidationError({"rule": _("This criterion already has scores: its scoring rule cannot change.")})
+        if stored.parent_id != self.parent_id:
+            raise ValidationError({"parent": _("This criterion already has scores: it cannot move under another "
+                                               "criterion.")})
+        if not self.is_computed and self.max_points is not None and (
+                scores.filter(Q(value__gt=self.max_points) | Q(self_assessed__gt=self.max_points)).exists()):
+            raise ValidationError({"max_points": _("Some scores on this criterion are above %(max)s: lower them "
+                                                   "first.") % {"max": self.max_points}})
+
     def clean(self):
         if self.year_id:
             self.year.check_not_published()
+        self.check_scores_still_hold()
         if self.parent_id and (
             self.parent.year_id != self.year_id
             or self.parent.agency_group_id != self.agency_group_id

@@ -52,6 +52,8 @@ def parse_tiers(text):
     for part in filter(None, (p.strip() for p in (text or "").replace(",", ".").split(";"))):
         try:
             threshold, share = (Decimal(n.strip().rstrip("%").strip()) for n in part.split(":"))
+            if not (threshold.is_finite() and share.is_finite()):  # "NaN" and "Infinity" are decimals too
+                raise InvalidOperation
         except (ValueError, InvalidOperation):
             raise ValidationError(
                 _("“%(part)s” is not a tier: write the ratio and the share of the maximum, e.g. “90: 100”."),

@@ -25,9 +25,9 @@ def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[Ev
         raise ValidationError(_("Choose a different year to copy the criteria to."))
     target, _created = EvaluationYear.objects.get_or_create(year=target_year)
     target.check_not_published()
-    if target.criteria.exists():
+    if target.criteria.exists() or target.criteria_groups.exists():
         raise ValidationError(
-            _("The year %(year)s already has criteria; nothing was copied.") % {"year": target_year}
+            _("The year %(year)s already has criteria or criteria groups; nothing was copied.") % {"year": target_year}
         )
     source_groups = list(source.criteria_groups.order_by("pk"))
     copied_groups = CriteriaGroup.objects.bulk_create(

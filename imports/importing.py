@@ -253,7 +253,8 @@ def _points_fields(cell, criterion, row_number, column, reason):
 def _figure_fields(cells, criterion, row_number, labels, reason):
     """(Score fields, None) for a computed criterion's figure cells {figure: cell}, or (None, the Problem)."""
     if any(is_not_applicable_mark(cell) for cell in cells.values()):
-        return {"numerator": None, "denominator": None, "not_applicable": True, "not_applicable_reason": reason}, None
+        return {"numerator": None, "denominator": None, "value": None, "not_applicable": True,
+                "not_applicable_reason": reason}, None
     figures = {"numerator": None, "denominator": None}
     for figure, cell in cells.items():
         if not _is_blank(cell):

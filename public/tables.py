@@ -97,7 +97,7 @@ class RankingTable(tables.Table):
             "points": lambda standing: self.points(standing.points),
             "applicable_max": lambda standing: self.points(standing.applicable_max),
             "agency": self.agency_link,
-            "rank_change": lambda standing: self.rank_change_html(standing.rank_change),
+            "rank_change": lambda standing: self.rank_change_html(standing.rank_change) if standing.ranked else "",
             "total": lambda standing: self.points(standing.total),
             "percent": self.percent_html,
             **{f"group_{g.code}": partial(self.group_points, g.code) for g in ranking.group_maxima},

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.numbers import lazy_message, points
-from common.text import localized
+from common.text import is_blank, localized
 from criteria.models import Criterion
 
 from .files import private_storage, validate_evidence
@@ -180,6 +180,8 @@ class UnrankedAgency(models.Model):
     def clean(self):
         if self.year_id:
             self.year.check_not_published()
+        if is_blank(self.reason):
+            raise ValidationError({"reason": _("Say why the agency is not ranked.")})
 
 
 class Band(models.Model):

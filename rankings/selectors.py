@@ -12,6 +12,7 @@ from statistics import median
 
 from django.db.models import Max
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup
 from common.numbers import cents
@@ -231,8 +232,10 @@ def build_rankings(*, years, published, blocks):
                 groups={g.code: cents(by_group.get(g.criteria_group.pk, (0, 0))[0]) for g in ranking.group_maxima},
                 group_excluded={g.code: cents(by_group.get(g.criteria_group.pk, (0, 0))[1])
                                 for g in ranking.group_maxima},
-                unranked_reason=unranked.get((year.pk, agency_id), ""),
-                band=band_for(numbers.percent, classes[year.pk, block.pk] or bands),
+                unranked_reason=unranked.get((year.pk, agency_id))
+                or ("" if numbers.applicable_max > 0 else _("No criterion applies to this agency.")),
+                band=band_for(numbers.percent, classes[year.pk, block.pk] or bands) if numbers.applicable_max > 0
+                else None,
             ))
         ranking.standings = results.assign_ranks(standings)
         return ranking

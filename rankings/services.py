@@ -8,8 +8,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from agencies.models import Agency
 from common.data_version import invalidate_public_pages
 from common.numbers import lazy_message
+from common.text import is_blank
 from criteria import rules
 from criteria.models import Criterion, EvaluationYear
+from criteria.rules import Rule
 
 from .models import Score, score_value_error
 from .roles import can_appraise, is_ict_staff, may_import, reporter_agency_id
@@ -46,11 +48,16 @@ def editable_fields(user, agency, year):
 
 
 def scores_version(agency, year):
-    """A fingerprint of what is stored for the agency and year: a form opened earlier must still match it."""
+    """A fingerprint of what is stored for the agency and year: a form opened earlier must still match it.
+
+    A computed criterion's points are left out: they follow from its figures, which are in, and another agency's
+    figure moves them under the rule "relative to the best" without anyone changing this agency's scores.
+    """
     rows = Score.objects.filter(agency=agency, criterion__year=year).order_by("criterion_id").values_list(
-        "criterion_id", *(f for f in SCORE_FIELDS)
-    )
-    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:20]
+        "criterion_id", "criterion__rule", *SCORE_FIELDS, named=True)
+    kept = [tuple(None if name in POINT_FIELDS and row.criterion__rule != Rule.POINTS else getattr(row, name)
+                  for name in ("criterion_id", *SCORE_FIELDS)) for row in rows]
+    return hashlib.sha256(repr(kept).encode()).hexdigest()[:20]
 
 
 def _holds_nothing(score):
@@ -70,7 +77,7 @@ def score_errors(criterion, score):
                 getattr(score, f) is not None for f in FIGURE_FIELDS["value"]):
             return [lazy_message(_("Criterion %(code)s “%(name)s” is marked not applicable: it cannot also hold a "
                                    "score. Clear the score or the mark."), **params)]
-        if not score.not_applicable_reason.strip():
+        if is_blank(score.not_applicable_reason):
             return [lazy_message(_("Criterion %(code)s “%(name)s”: say why it does not apply."), **params)]
         return []
     if criterion.is_computed:
@@ -120,6 +127,10 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
                 continue  # computed from the figures below
             else:
                 setattr(score, name, value if value is not None or name not in TEXT_FIELDS else "")
+        if not score.not_applicable:
+            score.not_applicable_reason = ""  # a reason stands only with its mark
+        elif criterion.is_computed:
+            score.value = None  # the mark replaces the appraised points (recompute_points agrees)
         errors += score_errors(criterion, score)
         if (score.value is not None and score.self_assessed is not None and score.value != score.self_assessed
                 and not score.appraisal_comment.strip() and "value" in fields):
@@ -159,6 +170,8 @@ def save_imported_scores(*, year: EvaluationYear, values: dict, stored: dict, us
     to_create, to_update = [], []
     for (agency, criterion), fields in values.items():
         score = stored.get((agency.pk, criterion.pk))
+        if score is not None and score.not_applicable and fields.get("not_applicable"):
+            fields = {name: value for name, value in fields.items() if name != "not_applicable_reason"}  # kept
         if score is None:
             to_create.append(Score(agency=agency, criterion=criterion, **fields))
         elif any(getattr(score, name) != value for name, value in fields.items()):
@@ -195,6 +208,15 @@ def _write_scores(*, to_create, to_update, fields, user, reason=None, to_delete=
 
 
 
+def leaves_points_out(criterion, score, field):
+    """Whether a computed criterion's points stay empty: the appraised ones of a criterion marked not applicable,
+    and the self-assessed ones of a rule relative to the block's best, which would tell a reporter the other
+    agencies' figures before publication (its points come with the appraisal)."""
+    if field == "value":
+        return score.not_applicable
+    return criterion.rule == Rule.RELATIVE
+
+
 def recompute_points(criteria, *, user, reason=None):
     """Set the points of every score on these computed criteria from its figures, across their blocks.
 
@@ -216,7 +238,7 @@ def recompute_points(criteria, *, user, reason=None):
     for score in scores:
         criterion = criteria[score.criterion_id]
         points = {
-            field: None if score.not_applicable and field == "value" else rules.compute(
+            field: None if leaves_points_out(criterion, score, field) else rules.compute(
                 criterion, getattr(score, numerator), getattr(score, denominator), best.get((criterion.pk, numerator)))
             for field, (numerator, denominator) in FIGURE_FIELDS.items()
         }

@@ -1,5 +1,4 @@
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 
 def give_each_year_and_block_its_groups(apps, schema_editor):
@@ -7,7 +6,7 @@ def give_each_year_and_block_its_groups(apps, schema_editor):
     CriteriaGroup = apps.get_model("criteria", "CriteriaGroup")
     Criterion = apps.get_model("criteria", "Criterion")
     shared = list(CriteriaGroup.objects.filter(year__isnull=True))
-    for year_id, block_id in Criterion.objects.values_list("year_id", "agency_group_id").distinct():
+    for year_id, block_id in Criterion.objects.order_by().values_list("year_id", "agency_group_id").distinct():
         for group in shared:
             copy = CriteriaGroup.objects.create(
                 year_id=year_id, agency_group_id=block_id, code=group.code, name=group.name, name_en=group.name_en,
@@ -23,16 +22,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(give_each_year_and_block_its_groups, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="criteriagroup",
-            name="agency_group",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="criteria_groups",
-                                    to="agencies.agencygroup", verbose_name="block"),
-        ),
-        migrations.AlterField(
-            model_name="criteriagroup",
-            name="year",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="criteria_groups",
-                                    to="criteria.evaluationyear", verbose_name="year"),
-        ),
     ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0002_agencyreporter'),
-        ('criteria', '0006_criteria_groups_belong_to_a_year'),
+        ('criteria', '0007_criteria_group_year_and_block_required'),
         ('rankings', '0006_score_roles_and_protected_agency'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
