@@ -80,7 +80,7 @@ def check_parameters(criterion):
         try:
             parse_tiers(criterion.tiers)
         except ValidationError as error:
-            raise ValidationError({"tiers": error.messages}) from None
+            raise ValidationError({"tiers": error.error_list}) from None
     elif criterion.tiers:
         raise ValidationError({"tiers": _("Tiers belong to the rule “tiers” only.")})
 

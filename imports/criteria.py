@@ -3,6 +3,7 @@ and the scoring rule with its parameters. `criteria_rows` writes what `import_cr
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import parse_number
@@ -14,8 +15,8 @@ from imports.importing import column_label
 from imports.problems import Problem, SheetError, check_not_published
 from imports.sheets import read_rows
 
-HEADERS = ["Mã", "Tên tiêu chí", "Nhóm", "Tên nhóm", "Tên nhóm (tiếng Anh)", "Tên ngắn của nhóm", "Điểm tối đa",
-           "Tiêu chí cha", "Cách tính", "Điểm mỗi mục", "Bậc", "Đơn vị"]
+HEADERS = ["Mã", "Tên tiêu chí", "Nhóm", "Tên nhóm", "Tên nhóm (tiếng Anh)", "Tên ngắn của nhóm",
+           "Tên ngắn của nhóm (tiếng Anh)", "Điểm tối đa", "Tiêu chí cha", "Cách tính", "Điểm mỗi mục", "Bậc", "Đơn vị"]
 COLUMNS = {  # each key's accepted headers, folded (without diacritics, lower case); the first is written
     "code": {"ma", "ma tieu chi", "code"},
     "name": {"ten tieu chi", "ten", "tieu chi", "name"},
@@ -23,6 +24,7 @@ COLUMNS = {  # each key's accepted headers, folded (without diacritics, lower ca
     "group_name": {"ten nhom", "group name"},
     "group_name_en": {"ten nhom (tieng anh)", "group name in english"},
     "group_short_name": {"ten ngan cua nhom", "group short name"},
+    "group_short_name_en": {"ten ngan cua nhom (tieng anh)", "group short name in english"},
     "max_points": {"diem toi da", "toi da", "max", "maximum", "max_points"},
     "parent": {"tieu chi cha", "ma cha", "parent"},
     "rule": {"cach tinh", "rule"},
@@ -31,8 +33,15 @@ COLUMNS = {  # each key's accepted headers, folded (without diacritics, lower ca
     "unit": {"don vi", "unit"},
 }
 REQUIRED = ("code", "name", "criteria_group", "max_points")
-# A rule is written by its code or its name in either language.
-RULE_NAMES = {fold(name): rule for rule in Rule for name in (rule.value, str(rule.label))}
+
+
+def rule_names():
+    """{folded name: rule}: a rule is written by its code or its name in either language."""
+    names = {fold(rule.value): rule for rule in Rule}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            names.update({fold(str(rule.label)): rule for rule in Rule})
+    return names
 
 
 def criteria_rows(year, agency_group):
@@ -41,7 +50,8 @@ def criteria_rows(year, agency_group):
                 .select_related("criteria_group", "parent").order_by("criteria_group__order", "order", "code"))
     return [HEADERS] + [
         [c.code, c.name, c.criteria_group.code, c.criteria_group.name, c.criteria_group.name_en,
-         c.criteria_group.short_name, c.max_points, c.parent.code if c.parent else None, c.rule,
+         c.criteria_group.short_name, c.criteria_group.short_name_en, c.max_points,
+         c.parent.code if c.parent else None, c.rule,
          c.points_per_item, c.tiers or None, c.unit or None]
         for c in criteria
     ]
@@ -71,7 +81,8 @@ def import_criteria(*, content, filename, year, agency_group):
             "No header row found: the sheet needs the columns code, name, criteria group and maximum."))])
     header = rows[header_index]
     groups = {g.code: g for g in CriteriaGroup.objects.filter(year=year, agency_group=agency_group)}
-    new_groups = {}  # code -> (name, English name, short name, order) of a group the sheet creates
+    new_groups = {}  # code -> the fields of a group the sheet creates
+    rules_by_name = rule_names()
     problems, parsed = [], {}
 
     def cell(row, key):
@@ -102,9 +113,12 @@ def import_criteria(*, content, filename, year, agency_group):
         group_code = cell(row, "criteria_group") or ""
         if group_code not in groups and group_code not in new_groups:
             if cell(row, "group_name") and group_code:
-                new_groups[group_code] = (cell(row, "group_name"), cell(row, "group_name_en") or "",
-                                          cell(row, "group_short_name") or cell(row, "group_name")[:40],
-                                          len(groups) + len(new_groups) + 1)
+                new_groups[group_code] = {
+                    "name": cell(row, "group_name"), "name_en": cell(row, "group_name_en") or "",
+                    "short_name": (cell(row, "group_short_name") or cell(row, "group_name"))[:40],
+                    "short_name_en": (cell(row, "group_short_name_en") or "")[:40],
+                    "order": len(groups) + len(new_groups) + 1,
+                }
             else:
                 problems.append(Problem(
                     row_number, label("criteria_group"),
@@ -117,7 +131,7 @@ def import_criteria(*, content, filename, year, agency_group):
             problems.append(Problem(row_number, label("max_points"), _("the maximum must be a number above zero.")))
         if not cell(row, "name"):
             problems.append(Problem(row_number, label("name"), _("Each criterion needs a name.")))
-        rule = RULE_NAMES.get(fold(cell(row, "rule") or Rule.POINTS))
+        rule = rules_by_name.get(fold(cell(row, "rule") or Rule.POINTS))
         if rule is None:
             problems.append(Problem(row_number, label("rule"), _("“%(value)s” is not a scoring rule; use one of "
                                                                  "%(rules)s."),
@@ -131,11 +145,11 @@ def import_criteria(*, content, filename, year, agency_group):
         if rule:
             try:
                 rules.check_parameters(criterion)
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
+            except ValidationError as error:  # its messages stay lazy: the problem is told in both languages
+                for field, errors in error.error_dict.items():
                     key = field if field in columns else "rule"
-                    problems += [Problem(row_number, label(key) if key in columns else None, message)
-                                 for message in messages]
+                    problems += [Problem(row_number, label(key) if key in columns else None, e.message,
+                                         **(e.params or {})) for e in errors]
         parsed[code] = (row_number, criterion, group_code, cell(row, "parent"))
     for row_number, _criterion, _group, parent in parsed.values():
         if parent and parent not in parsed:
@@ -144,9 +158,8 @@ def import_criteria(*, content, filename, year, agency_group):
     if problems:
         raise SheetError(problems)
 
-    for code, (name, name_en, short_name, order) in new_groups.items():
-        groups[code] = CriteriaGroup.objects.create(year=year, agency_group=agency_group, code=code, name=name,
-                                                    name_en=name_en, short_name=short_name, order=order)
+    for code, fields in new_groups.items():
+        groups[code] = CriteriaGroup.objects.create(year=year, agency_group=agency_group, code=code, **fields)
     created = {}
     remaining = dict(parsed)
     while remaining:  # parents before their children

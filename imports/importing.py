@@ -166,6 +166,7 @@ class CriterionMatcher:
     def __init__(self, year, agency_group):
         criteria = list(Criterion.objects.filter(year=year, agency_group=agency_group).prefetch_related("children"))
         self.by_code = {c.code: c for c in criteria}
+        self.by_folded_code = {" ".join(fold(c.code).split()): c for c in criteria}  # "DV1 số liệu" -> DV1
         self.by_name = {fold(c.name): c for c in criteria}
 
     def match_figure(self, header):
@@ -173,8 +174,8 @@ class CriterionMatcher:
         text = " ".join(fold(str(header)).split()) if not _is_blank(header) else ""
         for suffix, figure in FIGURE_SUFFIXES.items():
             code = text.removesuffix(suffix).strip()
-            if text.endswith(" " + suffix) and code in self.by_code:
-                return self.by_code[code], figure
+            if text.endswith(" " + suffix) and code in self.by_folded_code:
+                return self.by_folded_code[code], figure
         return None
 
     def match(self, header):
@@ -326,8 +327,9 @@ def _interpret_wide(rows, header_index, header, folded, criteria, agencies, reas
     for criterion, columns in figure_columns.items():
         if "numerator" not in columns:
             problems.append(Problem(header_index + 1, None, _("Criterion %(code)s has a total but no column "
-                                                              "“%(column)s”."),
-                                    code=criterion.code, column=f"{criterion.code} {FIGURE_HEADERS['numerator']}"))
+                                                              "“%(figure_column)s”."),
+                                    code=criterion.code,
+                                    figure_column=f"{criterion.code} {FIGURE_HEADERS['numerator']}"))
     if problems:
         raise SheetError(problems)
 
@@ -419,8 +421,10 @@ def _interpret_long(rows, header_index, folded, criteria, agencies, reason):
         seen[agency.pk, criterion.pk] = row_number
         if _is_blank(value_cell):
             continue
-        fields, problem = _points_fields(value_cell, criterion, row_number,
-                                         column_label(score_column, header[score_column]), reason)
+        column = column_label(score_column, header[score_column])
+        fields, problem = (_figure_fields({"numerator": value_cell}, criterion, row_number, {"numerator": column},
+                                          reason) if criterion.is_computed
+                           else _points_fields(value_cell, criterion, row_number, column, reason))
         if problem:
             problems.append(problem)
         else:
