@@ -1,23 +1,47 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common import vietnamese
 from common.text import localized
 
 
+class AgencyGroupQuerySet(models.QuerySet):
+    def in_year(self, year_number):
+        """The blocks that exist in that year: begun by then and not ended before."""
+        return self.filter(Q(first_year__isnull=True) | Q(first_year__lte=year_number),
+                           Q(last_year__isnull=True) | Q(last_year__gte=year_number))
+
+
 class AgencyGroup(models.Model):
-    """A block of agencies ranked against each other, e.g. provincial departments."""
+    """A block of agencies ranked against each other, e.g. provincial departments; it may begin and end (the
+    district block ended with the district level in 2025, the commune block began then)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True,
+                                                  help_text=_("The first evaluation year of the block; blank: always."))
+    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True,
+                                                 help_text=_("The last evaluation year of the block; blank: still."))
+
+    objects = AgencyGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("agency group")
         verbose_name_plural = _("agency groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True) | Q(last_year__isnull=True) | Q(first_year__lte=F("last_year")),
+                name="block_begins_before_it_ends",
+                violation_error_message=_("A block's first year comes before its last."),
+            ),
+        ]
 
     def __str__(self):
         return self.localized_name
@@ -35,6 +59,9 @@ class AgencyGroup(models.Model):
     @property
     def localized_name(self):
         return localized(self.name, self.name_en)
+
+    def exists_in(self, year_number):
+        return (self.first_year or 0) <= year_number <= (self.last_year or 9999)
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -72,7 +99,7 @@ class Agency(models.Model):
         if not self.slug:
             self.slug = vietnamese.slugify(self.name)
         self.sort_key = vietnamese.sort_key(self.display_name)
-        self.search_text = vietnamese.fold(f"{self.name} {self.short_name}")
+        self.search_text = vietnamese.searchable(self.name, self.short_name)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key", "search_text"}
         super().save(*args, **kwargs)
@@ -100,3 +127,86 @@ class AgencyReporter(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.agency}"
+
+
+class Succession(models.Model):
+    """A change in the agencies that takes effect in an evaluation year: one predecessor and (but for a dissolution)
+    one successor per row. A merger of three is two rows with the same successor; a split in two, two rows with the
+    same predecessor.
+
+    The comparison rule (written on the method page): a renamed agency and one that absorbed others continue (their
+    change in rank goes on); an agency formed from others or split from one is new that year (no change in rank),
+    and shows its predecessors' results as theirs.
+    """
+
+    class Kind(models.TextChoices):
+        RENAMED = "renamed", _("renamed")
+        MERGED = "merged", _("merged into")
+        FORMED = "formed", _("formed from")
+        SPLIT = "split", _("split into")
+        DISSOLVED = "dissolved", _("dissolved")
+
+    # The successor goes on with the predecessor's history; otherwise it starts afresh.
+    CONTINUING = {Kind.RENAMED, Kind.MERGED}
+
+    year = models.PositiveSmallIntegerField(_("takes effect in"),
+                                            help_text=_("The first evaluation year it applies to."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    predecessor = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="successions",
+                                    verbose_name=_("predecessor"))
+    successor = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="origins", null=True,
+                                  blank=True, verbose_name=_("successor"))
+    note = models.CharField(_("legal basis"), max_length=300, blank=True,
+                            help_text=_("For example: Nghị định 45/2025/NĐ-CP."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "successor__sort_key", "predecessor__sort_key"]
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions (mergers, renames, splits)")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "predecessor", "successor"], name="one_succession_per_pair",
+                                    violation_error_message=_("This succession is already recorded.")),
+            models.CheckConstraint(
+                condition=Q(kind="dissolved", successor__isnull=True)
+                | (~Q(kind="dissolved") & Q(successor__isnull=False) & ~Q(successor=F("predecessor"))),
+                name="succession_has_another_successor_unless_dissolved",
+                violation_error_message=_("Name the successor, another agency, unless the agency was dissolved."),
+            ),
+        ]
+
+    def __str__(self):
+        successor = f" → {self.successor}" if self.successor_id else ""
+        return f"{self.year}: {self.predecessor} {self.get_kind_display()}{successor}"
+
+    def clean(self):
+        if not self.predecessor_id or not self.year:
+            return
+        others = Succession.objects.exclude(pk=self.pk)
+        # One fate per agency and year: split rows share theirs, every other kind stands alone.
+        fates = others.filter(predecessor=self.predecessor_id, year=self.year)
+        if fates.exclude(kind=Succession.Kind.SPLIT).exists() or (fates.exists() and self.kind != self.Kind.SPLIT):
+            raise ValidationError(_("%(agency)s already has a succession in %(year)s: an agency is succeeded once a "
+                                    "year (a split into several is one succession of several rows).")
+                                  % {"agency": self.predecessor, "year": self.year})
+        if self.successor_id and self._leads_back():
+            raise ValidationError({"successor": _("%(successor)s comes from %(agency)s already: the successions "
+                                                  "would go round in a circle.")
+                                   % {"successor": self.successor, "agency": self.predecessor}})
+
+    def _leads_back(self):
+        """Whether following successors from the successor reaches the predecessor again."""
+        edges = {}
+        for predecessor, successor in Succession.objects.exclude(pk=self.pk).filter(successor__isnull=False) \
+                .values_list("predecessor_id", "successor_id"):
+            edges.setdefault(predecessor, set()).add(successor)
+        seen, todo = set(), [self.successor_id]
+        while todo:
+            current = todo.pop()
+            if current == self.predecessor_id:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(edges.get(current, ()))
+        return False

@@ -3,7 +3,8 @@
 - `slugify`: Django's slugify drops "đ" (NFKD does not decompose it), so "Đào tạo" would become "ao-tao".
 - `sort_key`: Vietnamese alphabetical order (a ă â b c d đ e ê ...; tones only break ties), encoded as
   digits so that SQLite's byte order and any PostgreSQL collation sort it the same way.
-- `fold`: lower case without diacritics, so that "van lam" finds "Văn Lâm".
+- `fold`: lower case without diacritics, so that "van lam" finds "Văn Lâm"; `compact` and `searchable` drop
+  spaces and punctuation too, so that "tttt" finds "Sở TT&TT".
 """
 
 import unicodedata
@@ -30,6 +31,28 @@ def fold(text):
     text = text.replace("đ", "d").replace("Đ", "D")
     stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return " ".join(stripped.lower().split())
+
+
+def compact(text):
+    """Folded, then letters and digits only: "Sở TT&TT" -> "sotttt", so that "tttt" or "so tt tt" find it."""
+    return "".join(char for char in fold(text) if char.isalnum())
+
+
+CONJUNCTIONS = {"va"}  # "và", written "&" in an abbreviation: Thông tin và Truyền thông -> TT&TT
+
+
+def abbreviation(name):
+    """How a name is abbreviated: its first word, then the initials of the others without "và" — "Sở Thông tin và
+    Truyền thông" -> "sotttt" (Sở TT&TT), "Sở Lao động - Thương binh và Xã hội" -> "soldtbxh" (Sở LĐTB&XH)."""
+    words = [word for word in (compact(w) for w in fold(name).replace("-", " ").split()) if word]
+    return words[0] + "".join(word[0] for word in words[1:] if word not in CONJUNCTIONS) if words else ""
+
+
+def searchable(*names):
+    """The text a search looks in: each name compacted, and abbreviated, kept apart so that no match runs across
+    two of them."""
+    forms = [form for name in names if name for form in (compact(name), abbreviation(name))]
+    return "|".join(dict.fromkeys(forms))
 
 
 def slugify(text):

@@ -33,7 +33,7 @@ from criteria.models import Criterion, EvaluationYear
 from rankings.files import private_storage
 from rankings.models import ImportLog, Score, score_value_error
 from rankings.roles import may_import
-from rankings.selectors import PublishedYears, build_rankings
+from rankings.selectors import PublishedYears, block_members, build_rankings
 from rankings.services import save_imported_scores
 
 from .problems import Problem, SheetError, check_not_published
@@ -119,22 +119,26 @@ def column_label(index, header):
 
 
 class AgencyMatcher:
-    """Finds an agency of the block by name, short name or slug; without diacritics only when unambiguous."""
+    """Finds an agency of the block in the year by its name of that year, its name, short name or slug; without
+    diacritics only when unambiguous."""
 
-    def __init__(self, agency_group):
+    def __init__(self, year, agency_group):
         self.agency_group = agency_group
         self.exact, folded = {}, defaultdict(set)
-        self.others = {}
-        for agency in Agency.objects.select_related("group"):
-            keys = {k for k in (agency.name, agency.short_name, agency.slug) if k}
-            if agency.group_id != agency_group.pk:
-                self.others.update({fold(k): agency for k in keys})
-                continue
-            for key in keys:
+        members = block_members(year, agency_group)
+        for member in members:
+            agency = member.agency
+            for key in {k for k in (member.name, member.short_name, agency.name, agency.short_name, agency.slug) if k}:
                 self.exact[" ".join(key.lower().split())] = agency
                 folded[fold(key)].add(agency)
         self.folded = {key: agencies.pop() for key, agencies in folded.items() if len(agencies) == 1}
         self.ambiguous = {key for key, agencies in folded.items() if len(agencies) > 1}
+        member_ids = {member.agency.pk for member in members}
+        self.others = {
+            fold(key): agency
+            for agency in Agency.objects.exclude(pk__in=member_ids).select_related("group")
+            for key in (agency.name, agency.short_name, agency.slug) if key
+        }
 
     def match(self, text):
         """(agency, None) or (None, problem message and params)."""
@@ -213,7 +217,7 @@ def interpret(rows, *, year, agency_group, filename=""):
             "(such as 1.2) or name, above the scores."))])
     header = rows[header_index]
     folded = [header_key(cell) for cell in header]
-    agencies = AgencyMatcher(agency_group)
+    agencies = AgencyMatcher(year, agency_group)
     if any(h in CRITERION_HEADERS for h in folded) and any(h in SCORE_HEADERS for h in folded):
         scores = _interpret_long(rows, header_index, folded, criteria, agencies, reason)
     else:
@@ -459,7 +463,7 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
         check_not_published(year)
         stored = {
             (s.agency_id, s.criterion_id): s
-            for s in Score.objects.filter(criterion__year=year, agency__group=agency_group).select_related(
+            for s in Score.objects.filter(criterion__year=year, criterion__agency_group=agency_group).select_related(
                 "agency", "criterion")
         }
         before = {key: shown_value(score) for key, score in stored.items()}
@@ -467,7 +471,7 @@ def _write(scores, *, content, filename, year, agency_group, user, dry_run):
             year=year, values={(score.agency, score.criterion): score.fields for score in scores}, stored=stored,
             user=user, reason=f"import {filename}")
         after = {(s.agency_id, s.criterion_id): shown_value(s) for s in Score.objects.filter(
-            criterion__year=year, agency__group=agency_group).only("agency_id", "criterion_id", "value",
+            criterion__year=year, criterion__agency_group=agency_group).only("agency_id", "criterion_id", "value",
                                                                    "not_applicable")}
         by_agency = {}
         for score in scores:

@@ -10,12 +10,11 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from agencies.models import Agency
 from common.spreadsheets import neutralise
 from criteria import rules
 from criteria.models import Criterion
 from rankings.models import Score
-from rankings.selectors import PublishedYears, block_ranking
+from rankings.selectors import PublishedYears, block_members, block_ranking
 
 from .importing import FIGURE_HEADERS
 
@@ -27,15 +26,16 @@ NOT_APPLICABLE = "Không áp dụng"
 
 
 def score_sheet(year, agency_group):
-    """(title, rows): every active agency of the block, every scored criterion, stored values or blanks.
+    """(title, rows): every agency of the block that year (rankings.selectors.block_members), under its name of
+    that year, every scored criterion, stored values or blanks.
 
     A criterion scored in points has one column; a computed one a column per figure its rule reads ("2.1 số liệu",
     "2.1 tổng số"), holding the appraised figures. A criterion marked not applicable reads "Không áp dụng".
     """
     criteria = list(Criterion.objects.scorable().filter(year=year, agency_group=agency_group).order_by("order", "code"))
-    agencies = list(Agency.objects.filter(group=agency_group, is_active=True).alphabetical())
+    members = block_members(year, agency_group)
     stored = {(s.agency_id, s.criterion_id): s for s in Score.objects.filter(
-        criterion__year=year, agency__group=agency_group).only(
+        criterion__year=year, criterion__agency_group=agency_group).only(
         "agency_id", "criterion_id", "value", "not_applicable", "numerator", "denominator")}
     columns = [(c, figure) for c in criteria for figure in (rules.FIGURES.get(c.rule) or (None,))]
 
@@ -57,8 +57,9 @@ def score_sheet(year, agency_group):
     # The points achieved, as the row's cells add up (a converted total would not).
     ranking = block_ranking(published=PublishedYears(), year=year, block=agency_group)
     totals = {standing.agency_id: standing.points for standing in ranking.standings}
-    for number, agency in enumerate(agencies, start=1):
-        rows.append([number, agency.name, *(cell(agency, c, figure) for c, figure in columns), totals.get(agency.pk)])
+    for number, member in enumerate(members, start=1):
+        rows.append([number, member.name, *(cell(member.agency, c, figure) for c, figure in columns),
+                     totals.get(member.agency.pk)])
     title = f"Bảng điểm đánh giá Chính quyền điện tử năm {year.year} — {agency_group.name}"
     return title, rows
 

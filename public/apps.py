@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 # What the public pages show: a saved or deleted row of any of these makes every cached page stale.
 SHOWN_MODELS = ["agencies.AgencyGroup", "agencies.Agency", "criteria.EvaluationYear", "criteria.CriteriaGroup",
                 "criteria.Criterion", "criteria.ResultClass", "rankings.Score", "rankings.Band",
-                "rankings.UnrankedAgency"]
+                "rankings.Participant", "agencies.Succession"]
 
 
 class PublicConfig(AppConfig):

@@ -49,10 +49,12 @@ def totals_bar(ranking, standings):
     return _svg(width, height, body)
 
 
-def history_line(history):
+def history_line(history, forebears=()):
     """Percent of the maximum over the years (percent, because maxima may change between years).
 
     `history` is [(year, standing or None), ...], oldest first; a year without a standing leaves a gap.
+    `forebears` are [(year, standing, name)]: the results of the agencies it was formed from, drawn apart (hollow,
+    in another colour, named) because they are theirs.
     """
     points = points_formatter()
     width, height, left, right, top, bottom = 800, 320, 48, 24, 24, 40
@@ -76,6 +78,14 @@ def history_line(history):
         run.append(f"{x:.1f},{y:.1f}")
         marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="series-0"/>')
         marks.append(_text(x, y - 10, f"{points(standing.percent)} %", "chart-value", "middle"))
+    columns = {year: n for n, (year, _standing) in enumerate(history)}
+    for n, (year, standing, name) in enumerate(forebears):
+        x = left + step * columns[year] if len(history) > 1 else (left + width - right) / 2
+        y = y_of(float(standing.percent))
+        css_class = f"series-{1 + n % (SERIES - 1)}"
+        marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="chart-forebear {css_class}">'
+                     f"<title>{escape(name)}: {points(standing.percent)} %</title></circle>")
+        marks.append(_text(x + 8, y + 4, f"{name}: {points(standing.percent)} %", "chart-value"))
     lines = [f'<polyline points="{" ".join(run)}" class="chart-line series-0"/>'
              for run in runs + [run] if len(run) > 1]
     return _svg(width, height, grid + lines + marks)

@@ -11,7 +11,8 @@ from common.spreadsheets import neutralise
 
 def header(ranking):
     return ["rank", "rank_change", "agency", "agency_slug", "points", "excluded_points", "applicable_max", "total",
-            "max_total", "percent", "class", "ranked", "unranked_reason", *(g.code for g in ranking.group_maxima)]
+            "max_total", "percent", "class", "ranked", "unranked_reason", "predecessors",
+            *(g.code for g in ranking.group_maxima)]
 
 
 def records(ranking):
@@ -21,7 +22,8 @@ def records(ranking):
         yield [
             s.rank, s.rank_change, neutralise(s.name), neutralise(s.slug), s.points, s.excluded, s.applicable_max,
             s.total, ranking.max_total, s.percent, neutralise(s.band.name) if s.band else None, s.ranked,
-            neutralise(s.unranked_reason), *(s.groups[g.code] for g in ranking.group_maxima),
+            neutralise(s.unranked_reason), ";".join(p["slug"] for p in s.predecessors),
+            *(s.groups[g.code] for g in ranking.group_maxima),
         ]
 
 
@@ -72,6 +74,8 @@ def to_json(ranking):
                 "class": s.band.name if s.band else None,
                 "ranked": s.ranked,
                 "unranked_reason": s.unranked_reason or None,
+                # The agencies it came from since the previous published year (agencies.Succession).
+                "predecessors": [{"slug": p["slug"], "name": p["name"], "kind": p["kind"]} for p in s.predecessors],
                 "groups": {code: float(score) for code, score in s.groups.items()},
             }
             for s in ranking.standings

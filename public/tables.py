@@ -13,7 +13,9 @@ SLUG = "__slug__"  # stands for an agency's slug in a URL reversed once
 CHANGE_HTML = '<span class="change change-{}" title="{}">{} {}<span class="visually-hidden"> {}</span></span>'
 
 
-def rank_change_html(change):
+def rank_change_html(change, newly_formed=False):
+    if newly_formed:
+        return format_html('<span class="change change-new">{}</span>', _("newly formed"))
     if change is None:
         return format_html('<span class="change change-new">{}</span>', _("new"))
     if change == 0:
@@ -27,6 +29,22 @@ def rank_change_html(change):
 
 def band_html(band):
     return f'<span class="band band-{band.min_percent.to_integral_value()}">{escape(band)}</span>'
+
+
+LINEAGE_WORDS = {
+    "renamed": _("formerly %(names)s"),
+    "merged": _("merged with %(names)s"),
+    "formed": _("formed from %(names)s"),
+    "split": _("split from %(names)s"),
+}
+
+
+def lineage_text(standing):
+    """The agencies a standing came from, in a phrase per kind of succession."""
+    by_kind = {}
+    for predecessor in standing.predecessors:
+        by_kind.setdefault(predecessor["kind"], []).append(predecessor["name"])
+    return "; ".join(str(LINEAGE_WORDS[kind]) % {"names": ", ".join(names)} for kind, names in by_kind.items())
 
 
 class RankingTable(tables.Table):
@@ -97,7 +115,8 @@ class RankingTable(tables.Table):
             "points": lambda standing: self.points(standing.points),
             "applicable_max": lambda standing: self.points(standing.applicable_max),
             "agency": self.agency_link,
-            "rank_change": lambda standing: self.rank_change_html(standing.rank_change) if standing.ranked else "",
+            "rank_change": lambda standing: self.rank_change_html(standing.rank_change, standing.newly_formed)
+            if standing.ranked else "",
             "total": lambda standing: self.points(standing.total),
             "percent": self.percent_html,
             **{f"group_{g.code}": partial(self.group_points, g.code) for g in ranking.group_maxima},
@@ -110,7 +129,13 @@ class RankingTable(tables.Table):
         return str(standing.rank)
 
     def agency_link(self, standing):
-        return f'<a href="{self.agency_url.replace(SLUG, standing.slug)}">{escape(standing.display_name)}</a>'
+        link = f'<a href="{self.agency_url.replace(SLUG, standing.slug)}">{escape(standing.display_name)}</a>'
+        return link + self.lineage_html(standing) if standing.predecessors else link
+
+    @staticmethod
+    def lineage_html(standing):
+        """Where it came from since the previous year: "hợp nhất Sở Kế hoạch và Đầu tư", "thành lập từ …"."""
+        return format_html('<br><span class="lineage">{}</span>', lineage_text(standing))
 
     def percent_html(self, standing):
         percent = f"{self.points(standing.percent)}&nbsp;%"

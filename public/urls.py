@@ -10,4 +10,5 @@ urlpatterns = [
     path("agencies/<slug:slug>/", views.agency, name="agency"),
     path("criteria/<year:year>/<slug:block_slug>/", views.criteria, name="criteria"),
     path("compare/", views.compare, name="compare"),
+    path("search/", views.search, name="search"),
 ]

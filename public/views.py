@@ -1,16 +1,20 @@
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from agencies.models import Agency, AgencyGroup
+from agencies.models import Agency, AgencyGroup, Succession
 from common.spreadsheets import CONTENT_TYPES
-from common.vietnamese import fold
+from common.vietnamese import compact
 from criteria import rules
-from criteria.models import Criterion
+from criteria.models import Criterion, EvaluationYear
 from criteria.rules import Rule
+from rankings.models import Participant
 from rankings.selectors import (
     PublishedYears,
+    agency_lineage,
     agency_profile,
     block_ranking,
     build_rankings,
@@ -34,11 +38,23 @@ def _requested_year(form):
     return form.cleaned_data["year"]
 
 
-def _block(blocks, slug):
+def _block(blocks, slug, year):
+    """The block of that slug, if it exists in that year (the district block ended, the commune block began)."""
     for block in blocks:
-        if block.slug == slug:
+        if block.slug == slug and block.exists_in(year.year):
             return block
-    raise Http404(f"No agency group {slug}.")
+    raise Http404(f"No agency group {slug} in {year}.")
+
+
+def _year_links(published, blocks, block, view_name):
+    """[(year, address)]: the same page of every published year, for this block when it exists then, else for the
+    first block of that year."""
+    links = []
+    for year in published:
+        same = block if block.exists_in(year.year) else next((b for b in blocks if b.exists_in(year.year)), None)
+        if same:
+            links.append((year, reverse(view_name, args=[year.year, same.slug])))
+    return links
 
 
 @public_page
@@ -48,12 +64,15 @@ def home(request):
     latest = published.latest
     rankings = []
     if latest:
-        by_block = build_rankings(years=[latest], published=published, blocks=blocks)
-        rankings = [by_block[latest.pk, block.pk] for block in blocks if by_block[latest.pk, block.pk].standings]
+        year_blocks = [block for block in blocks if block.exists_in(latest.year)]
+        by_block = build_rankings(years=[latest], published=published, blocks=year_blocks)
+        rankings = [by_block[latest.pk, block.pk] for block in year_blocks if by_block[latest.pk, block.pk].standings]
     return render(request, "public/home.html", {
         "published": published,
         "latest": latest,
         "rankings": rankings,
+        "earlier": [(year, [block for block in blocks if block.exists_in(year.year)])
+                    for year in published if year != latest],
         "leaders": HOME_LEADERS,
     })
 
@@ -62,11 +81,14 @@ def home(request):
 def ranking(request, year, block_slug):
     published = PublishedYears()
     blocks = list(AgencyGroup.objects.all())
-    ranking = block_ranking(published=published, year=published.get(year),
-                            block=_block(blocks, block_slug))
+    year = published.get(year)
+    ranking = block_ranking(published=published, year=year, block=_block(blocks, block_slug, year))
     query = request.GET.get("q", "").strip()
-    folded = fold(query)
-    standings = [s for s in ranking.standings if folded in s.search_text] if query else ranking.standings
+    wanted = compact(query)
+    standings = [s for s in ranking.standings if wanted in s.search_text] if query else ranking.standings
+    # A search names the agencies of the same name in the year's other blocks, with a link to them.
+    elsewhere = list(Participant.objects.filter(year=year).exclude(block=ranking.block).matching(query)
+                     .select_related("block", "agency")) if query else []
     table = RankingTable(ranking, standings)
     sort = request.GET.get("sort")
     if sort and sort.removeprefix("-") not in table.columns.names():
@@ -74,7 +96,9 @@ def ranking(request, year, block_slug):
     RequestConfig(request, paginate=False).configure(table)
     return render(request, "public/ranking.html", {
         "published": published,
-        "blocks": blocks,
+        "blocks": [block for block in blocks if block.exists_in(year.year)],
+        "year_links": _year_links(published, blocks, ranking.block, "public:ranking"),
+        "elsewhere": elsewhere,
         "ranking": ranking,
         "table": table,
         "query": query,
@@ -87,11 +111,11 @@ def ranking_download(request, year, block_slug, fmt):
     if fmt not in downloads.WRITERS:
         raise Http404(f"No download format {fmt}.")
     published = PublishedYears()
-    ranking = block_ranking(published=published, year=published.get(year),
-                            block=_block(AgencyGroup.objects.all(), block_slug))
+    year = published.get(year)
+    ranking = block_ranking(published=published, year=year, block=_block(AgencyGroup.objects.all(), block_slug, year))
     response = HttpResponse(downloads.WRITERS[fmt](ranking), content_type=CONTENT_TYPES[fmt])
     if fmt != "json":
-        response["Content-Disposition"] = f'attachment; filename="xep-hang-{block_slug}-{year}.{fmt}"'
+        response["Content-Disposition"] = f'attachment; filename="xep-hang-{block_slug}-{year.year}.{fmt}"'
     return response
 
 
@@ -100,23 +124,39 @@ def agency(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("group"), slug=slug)
     published = PublishedYears()
     years = list(published)
-    by_year = build_rankings(years=years, published=published, blocks=[agency.group])
+    lineage = agency_lineage(agency)
+    by_year = build_rankings(years=years, published=published,
+                             blocks=list(AgencyGroup.objects.filter(pk__in=lineage.block_ids)))
+
+    def result(agency_id, year):
+        """(the block's ranking, the agency's standing), either None."""
+        ranking = by_year.get((year.pk, lineage.block_in(agency_id, year)))
+        return ranking, ranking.standing_of(agency_id) if ranking else None
+
     # (year, the block's ranking, the agency's standing or None), newest first
-    history = [(year, by_year[year.pk, agency.group_id]) for year in years]
-    history = [(year, block, block.standing_of(agency.pk)) for year, block in history]
+    history = [(year, *result(agency.pk, year)) for year in years]
+    # The results of the agencies it was renamed from, formed from or split from, before it: theirs, marked so.
+    forebears = [(year, ranking, standing, succession.predecessor)
+                 for succession in lineage.forebears for year in years if year.year < succession.year
+                 for ranking, standing in [result(succession.predecessor_id, year)] if standing]
+    # A year without a result of its own is left out where it means nothing: its forebears' years, and the years
+    # after it was merged, split or dissolved.
+    covered, ended = {year for year, *_rest in forebears}, min((s.year for s in lineage.fates), default=None)
+    history = [(year, ranking, standing) for year, ranking, standing in history
+               if standing or (year not in covered and (ended is None or year.year < ended))]
     ranked_years = [year for year, _block, standing in history if standing]
 
     chosen, requested = None, _requested_year(YearForm(request.GET))
     if ranked_years:
         chosen = published.get(requested) if requested else ranked_years[0]
-    context = {"agency": agency, "published": published, "history": history, "chosen": chosen}
+    context = {"agency": agency, "published": published, "history": history, "forebears": forebears,
+               "lineage": lineage, "chosen": chosen}
     if chosen:
-        block = by_year[chosen.pk, agency.group_id]
-        standing = block.standing_of(agency.pk)
+        block, standing = result(agency.pk, chosen)
         if standing is None:
             raise Http404(f"The agency is not ranked in {chosen}.")
         profile = agency_profile(agency, block, standing)
-        series = [(agency.display_name, block.group_percents(standing))]
+        series = [(standing.display_name, block.group_percents(standing))]
         if profile["average"]:
             series.append((_("Block average"), block.group_percents()))
         if profile["leader"] and profile["leader"].agency_id != agency.pk:
@@ -124,7 +164,8 @@ def agency(request, slug):
                            block.group_percents(profile["leader"])))
         context.update(profile, radar=charts.group_radar(block.group_maxima, series))
         context["history_chart"] = charts.history_line(
-            [(year, standing) for year, _block, standing in reversed(history)])
+            [(year, standing) for year, _block, standing in reversed(history)],
+            [(year, standing, predecessor.name) for year, _block, standing, predecessor in forebears])
     return render(request, "public/agency.html", context)
 
 
@@ -133,7 +174,7 @@ def criteria(request, year, block_slug):
     published = PublishedYears()
     blocks = list(AgencyGroup.objects.all())
     year = published.get(year)
-    block = _block(blocks, block_slug)
+    block = _block(blocks, block_slug, year)
     criteria = list(
         Criterion.objects.filter(year=year, agency_group=block)
         .select_related("criteria_group")
@@ -146,7 +187,8 @@ def criteria(request, year, block_slug):
               for row in Criterion.objects.filter(year=year, agency_group=block).maxima()}
     return render(request, "public/criteria.html", {
         "published": published,
-        "blocks": blocks,
+        "blocks": [b for b in blocks if b.exists_in(year.year)],
+        "year_links": _year_links(published, blocks, block, "public:criteria"),
         "year": year,
         "current_block": block,  # not "block": templates use that name for {% block %}
         "sections": [(group, items, maxima[group.pk]) for group, items in sections.items()],
@@ -167,7 +209,8 @@ def compare(request):
     requested = _requested_year(form)
     year = published.get(requested) if requested else published.latest
     slugs = form.cleaned_data["agencies"]
-    rankings = build_rankings(years=[year], published=published, blocks=list(AgencyGroup.objects.all()))
+    rankings = build_rankings(years=[year], published=published,
+                              blocks=list(AgencyGroup.objects.in_year(year.year)))
     error, ranking, chosen = None, None, []
     if slugs:
         everyone = {s.slug: (block_ranking, s) for block_ranking in rankings.values() for s in block_ranking.standings}
@@ -200,3 +243,27 @@ def compare(request):
         "min": COMPARE_MIN,
         "max": COMPARE_MAX,
     })
+
+
+SEARCH_LIMIT = 50
+
+
+@public_page(search_params=["q"])
+def search(request):
+    """Every agency of every block and year, by any name it had, without diacritics or punctuation ("tttt" finds
+    Sở TT&TT), each with the years and blocks it was evaluated in and what it became."""
+    query = request.GET.get("q", "").strip()
+    results = []
+    if compact(query):
+        matched = Participant.objects.matching(query).filter(year__status=EvaluationYear.Status.PUBLISHED)
+        agencies = list(Agency.objects.filter(Q(pk__in=matched.values("agency_id"))
+                                              | Q(search_text__contains=compact(query))).order_by("sort_key")
+                        [:SEARCH_LIMIT])
+        participations, fates = {}, {}
+        published = Participant.objects.filter(agency__in=agencies, year__status=EvaluationYear.Status.PUBLISHED)
+        for participant in published.select_related("year", "block").order_by("-year__year"):
+            participations.setdefault(participant.agency_id, []).append(participant)
+        for succession in Succession.objects.filter(predecessor__in=agencies).select_related("successor"):
+            fates.setdefault(succession.predecessor_id, []).append(succession)
+        results = [(agency, participations.get(agency.pk, []), fates.get(agency.pk, [])) for agency in agencies]
+    return render(request, "public/search.html", {"query": query, "results": results, "limit": SEARCH_LIMIT})

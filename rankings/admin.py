@@ -9,7 +9,7 @@ from common.history_admin import ReadOnlyHistoryAdmin
 from criteria.admin import FrozenYearAdmin
 
 from .entry import ScoreEntryViews
-from .models import Band, Score, UnrankedAgency
+from .models import Band, Participant, Score
 from .roles import may_import, reaches_scores, sees_every_agency, visible_scores
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
@@ -21,14 +21,18 @@ class BandAdmin(admin.ModelAdmin):
     ordering = ["-min_percent"]
 
 
-@admin.register(UnrankedAgency)
-class UnrankedAgencyAdmin(FrozenYearAdmin):
-    """Agencies evaluated but left out of a year's ranking; frozen with the year once it is published."""
+@admin.register(Participant)
+class ParticipantAdmin(FrozenYearAdmin):
+    """Who is evaluated in a year, in which block and under which name, and who is left out of the ranking.
 
-    list_display = ["agency", "year", "reason"]
-    list_filter = ["year"]
-    list_select_related = ["agency", "year"]
-    search_fields = ["agency__name", "agency__short_name"]
+    Made with an agency's current name and block when its first score of the year is saved or imported; edited
+    here for the names of the time, a move between blocks, or an agency shown but not ranked.
+    """
+
+    list_display = ["name", "short_name", "block", "year", "agency", "unranked_reason"]
+    list_filter = ["year", "block"]
+    list_select_related = ["agency", "year", "block"]
+    search_fields = ["name", "short_name", "agency__name"]
     autocomplete_fields = ["agency"]
 
 

@@ -119,3 +119,129 @@ def split_over_criteria(group_score, maxima):
     group_score, total_max = Decimal(str(group_score)), sum(maxima)
     shares = [(group_score * m / total_max).quantize(Decimal("0.01")) for m in maxima[:-1]]
     return [*shares, group_score - sum(shares)]
+
+
+# 2025, illustrative: the new Hưng Yên after the 2025 reorganisation (shared/docs/domain.md). Departments as merged
+# by Nghị định 45/2025/NĐ-CP; the district level ended on 1 July 2025 and communes are the second block; both blocks
+# have a digital-transformation framework of their own, with other criteria groups than 2019's.
+COMMUNES = "ubnd-cap-xa"
+COMMUNE_GROUP = (COMMUNES, "UBND cấp xã", "Commune People's Committees")
+# block -> (first year, last year) it exists in; absent: always.
+BLOCK_YEARS = {DISTRICTS: (None, 2024), COMMUNES: (2025, None)}
+YEAR_2025 = 2025
+PUBLISHED_2025 = date(2026, 4, 10)
+NOTE_2025 = (
+    "Số liệu năm 2025 là minh họa. Cơ cấu sở, ngành theo Nghị định 45/2025/NĐ-CP (hợp nhất từ 01/3/2025); từ "
+    "01/7/2025 chính quyền địa phương hai cấp, khối UBND cấp xã thay khối UBND cấp huyện; tỉnh Hưng Yên mới gồm "
+    "Hưng Yên và Thái Bình. Tên xã, phường, bộ tiêu chí và điểm là minh họa."
+)
+LEGAL_BASIS_2025 = "Nghị định 45/2025/NĐ-CP"
+DISTRICTS_END_BASIS = "Luật Tổ chức chính quyền địa phương 2025"
+
+# block -> criteria groups of its 2025 framework: code, name, English name, short name, English short name.
+GROUPS_2025 = {
+    DEPARTMENTS: [
+        ("nhan-thuc-so", "Nhận thức số", "Digital awareness", "Nhận thức", "Awareness"),
+        ("the-che-so", "Thể chế số", "Digital institutions", "Thể chế", "Institutions"),
+        ("ha-tang-so", "Hạ tầng số", "Digital infrastructure", "Hạ tầng", "Infrastructure"),
+        ("nhan-luc-so", "Nhân lực số", "Digital workforce", "Nhân lực", "Workforce"),
+        ("an-toan-thong-tin", "An toàn thông tin mạng", "Cyber security", "An toàn TT", "Security"),
+        ("chinh-quyen-so", "Hoạt động chính quyền số", "Digital government", "Chính quyền số", "Government"),
+    ],
+    COMMUNES: [
+        ("ha-tang-an-toan", "Hạ tầng và an toàn thông tin", "Infrastructure and security", "Hạ tầng", "Infrastructure"),
+        ("dich-vu-cong", "Dịch vụ công trực tuyến", "Online public services", "Dịch vụ công", "Services"),
+        ("nhan-luc-so", "Nhân lực số", "Digital workforce", "Nhân lực", "Workforce"),
+        ("chinh-quyen-so", "Chính quyền số", "Digital government", "Chính quyền số", "Government"),
+    ],
+}
+# block -> criteria: code, group code, name, maximum, rule, parameters (points per item or tiers), unit.
+CRITERIA_2025 = {
+    DEPARTMENTS: [
+        ("1.1", "nhan-thuc-so", "Ban hành kế hoạch chuyển đổi số năm", 5, "yes_no", None, ""),
+        ("1.2", "nhan-thuc-so", "Tuyên truyền, phổ biến về chuyển đổi số", 5, "points", None, ""),
+        ("2.1", "the-che-so", "Quy chế quản lý, vận hành hệ thống thông tin", 5, "points", None, ""),
+        ("2.2", "the-che-so", "Văn bản điều hành trao đổi trên môi trường mạng", 10, "ratio", None, "văn bản"),
+        ("3.1", "ha-tang-so", "Máy tính, mạng nội bộ, mạng truyền số liệu chuyên dùng", 10, "points", None, ""),
+        ("3.2", "ha-tang-so", "Hệ thống họp trực tuyến", 5, "yes_no", None, ""),
+        ("4.1", "nhan-luc-so", "Cán bộ phụ trách chuyển đổi số", 5, "points", None, ""),
+        ("4.2", "nhan-luc-so", "Cán bộ, công chức được đào tạo kỹ năng số", 10, "per_item", "0.5", "người"),
+        ("5.1", "an-toan-thong-tin", "Hệ thống thông tin được phê duyệt cấp độ an toàn", 10, "tiers",
+         "100: 100; 80: 75; 50: 50", "hệ thống"),
+        ("6.1", "chinh-quyen-so", "Hồ sơ thủ tục hành chính xử lý trực tuyến", 20, "ratio", None, "hồ sơ"),
+        ("6.2", "chinh-quyen-so", "Hồ sơ, kết quả giải quyết thủ tục được số hóa", 15, "relative", None, "hồ sơ"),
+    ],
+    COMMUNES: [
+        ("1.1", "ha-tang-an-toan", "Hạ tầng kỹ thuật, kết nối mạng", 20, "points", None, ""),
+        ("1.2", "ha-tang-an-toan", "Bảo đảm an toàn thông tin", 10, "yes_no", None, ""),
+        ("2.1", "dich-vu-cong", "Hồ sơ thủ tục hành chính xử lý trực tuyến", 30, "ratio", None, "hồ sơ"),
+        ("3.1", "nhan-luc-so", "Cán bộ, công chức có kỹ năng số", 15, "per_item", "1", "người"),
+        ("4.1", "chinh-quyen-so", "Văn bản điện tử có ký số", 25, "tiers", "95: 100; 80: 80; 60: 50", "văn bản"),
+    ],
+}
+# block -> agencies of 2025: name, short name, an illustrative level from 0 to 1 that its figures follow.
+AGENCIES_2025 = {
+    DEPARTMENTS: [
+        ("Sở Tài chính", "Tài chính", "0.93"),
+        ("Sở Xây dựng", "Xây dựng", "0.90"),
+        ("Sở Khoa học và Công nghệ", "Khoa học và Công nghệ", "0.95"),
+        ("Sở Nông nghiệp và Môi trường", "Nông nghiệp và Môi trường", "0.84"),
+        ("Sở Nội vụ", "Nội vụ", "0.88"),
+        ("Sở Tư pháp", "Tư pháp", "0.86"),
+        ("Sở Công Thương", "Công Thương", "0.82"),
+        ("Sở Y tế", "Y tế", "0.80"),
+        ("Sở Giáo dục và Đào tạo", "Giáo dục và Đào tạo", "0.83"),
+        ("Sở Văn hóa, Thể thao và Du lịch", "Văn hóa, TT&DL", "0.78"),
+        ("Văn phòng UBND tỉnh", "Văn phòng UBND tỉnh", "0.91"),
+        ("Thanh tra tỉnh", "Thanh tra tỉnh", "0.76"),
+        ("Ban Quản lý các khu công nghiệp", "Ban Quản lý các KCN", "0.74"),
+    ],
+    COMMUNES: [
+        ("UBND phường Phố Hiến", "Phố Hiến", "0.92"),
+        ("UBND phường Sơn Nam", "Sơn Nam", "0.88"),
+        ("UBND phường Mỹ Hào", "Mỹ Hào", "0.90"),
+        ("UBND phường Thái Bình", "Thái Bình", "0.91"),
+        ("UBND phường Trần Lãm", "Trần Lãm", "0.86"),
+        ("UBND xã Như Quỳnh", "Như Quỳnh", "0.87"),
+        ("UBND xã Văn Giang", "Văn Giang", "0.85"),
+        ("UBND xã Khoái Châu", "Khoái Châu", "0.80"),
+        ("UBND xã Yên Mỹ", "Yên Mỹ", "0.83"),
+        ("UBND xã Kim Động", "Kim Động", "0.77"),
+        ("UBND xã Ân Thi", "Ân Thi", "0.74"),
+        ("UBND xã Tiên Lữ", "Tiên Lữ", "0.79"),
+        ("UBND xã Phù Cừ", "Phù Cừ", "0.72"),
+        ("UBND xã Vũ Thư", "Vũ Thư", "0.81"),
+        ("UBND xã Quỳnh Phụ", "Quỳnh Phụ", "0.78"),
+        ("UBND xã Tiền Hải", "Tiền Hải", "0.75"),
+    ],
+}
+# Criteria that do not apply to an agency in 2025: (agency name, criterion code, reason).
+NOT_APPLICABLE_2025 = [
+    ("Thanh tra tỉnh", "6.1", "Không có thủ tục hành chính tiếp nhận trực tuyến trong năm."),
+]
+# The 2025 successions: (kind, predecessor, successor or None).
+SUCCESSIONS_2025 = [
+    ("merged", "Sở Kế hoạch và Đầu tư", "Sở Tài chính"),
+    ("merged", "Sở Giao thông vận tải", "Sở Xây dựng"),
+    ("merged", "Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ"),
+    ("formed", "Sở Nông nghiệp và Phát triển nông thôn", "Sở Nông nghiệp và Môi trường"),
+    ("formed", "Sở Tài nguyên và Môi trường", "Sở Nông nghiệp và Môi trường"),
+    ("merged", "Sở Lao động - Thương binh và Xã hội", "Sở Nội vụ"),
+]
+
+
+def figures_2025(rule, maximum, level, n, parameter):
+    """Illustrative figures for one agency (the n-th of its block) on one criterion, following its level:
+    {"value": points} for points, {"numerator": …, "denominator": …} for a computed rule."""
+    level = Decimal(level)
+    if rule == "points":
+        return {"value": (Decimal(maximum) * level * 4).quantize(Decimal("1")) / 4}
+    if rule == "yes_no":
+        return {"numerator": Decimal(1 if level >= Decimal("0.78") else 0)}
+    if rule == "per_item":
+        items = int(Decimal(maximum) / Decimal(parameter) * level) + n % 3
+        return {"numerator": Decimal(items)}
+    if rule == "relative":
+        return {"numerator": (Decimal(1000) * level).quantize(Decimal("1")) + 7 * n}
+    total = Decimal(180 + 37 * n)  # ratio and tiers: a number out of a total
+    return {"numerator": (total * level).quantize(Decimal("1")), "denominator": total}

@@ -8,17 +8,18 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyGroup
 from criteria.models import Criterion, EvaluationYear
 
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm
-from .models import Score
+from .models import Participant, Score
 from .roles import may_read_scores_of, reporter_agency_id, sees_every_agency
 from .selectors import PublishedYears, block_ranking
 from .services import editable_fields, save_agency_scores, scores_version
@@ -56,7 +57,8 @@ class ScoreEntryViews:
             raise PermissionDenied
         agency = get_object_or_404(Agency.objects.select_related("group"), pk=agency_id)
         year = get_object_or_404(EvaluationYear, year=year)
-        block_criteria = Criterion.objects.filter(year=year, agency_group=agency.group_id)
+        block = AgencyGroup.objects.get(pk=Participant.objects.block_of(agency, year))
+        block_criteria = Criterion.objects.filter(year=year, agency_group=block)
         criteria = list(block_criteria.scorable().select_related("criteria_group").order_by("order", "code"))
         stored = {s.criterion_id: s for s in Score.objects.filter(agency=agency, criterion__in=criteria)}
         editable = editable_fields(request.user, agency, year)
@@ -85,12 +87,12 @@ class ScoreEntryViews:
 
         # The result as the pages will show it (converted where criteria do not apply); the rank is derived from
         # every agency's scores: before publication, only those who read them all see it.
-        ranking = block_ranking(published=PublishedYears(), year=year, block=agency.group)
+        ranking = block_ranking(published=PublishedYears(), year=year, block=block)
         standing = ranking.standing_of(agency.pk)
         show_rank = year.is_published or sees_every_agency(request.user)
         parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
         sections = []
-        for criteria_group in year.criteria_groups.filter(agency_group=agency.group_id).order_by("order", "code"):
+        for criteria_group in year.criteria_groups.filter(agency_group=block).order_by("order", "code"):
             rows = [(parents.get(c.parent_id), c, stored.get(c.pk),
                      {name: form[AgencyScoresForm.field_name(name, c)] for name in form.names[c.pk]})
                     for c in criteria if c.criteria_group_id == criteria_group.pk]
@@ -108,7 +110,9 @@ class ScoreEntryViews:
             "standing": standing,
             "show_rank": show_rank,
             "max_total": ranking.max_total,
-            "other_years": EvaluationYear.objects.filter(criteria__agency_group=agency.group_id).distinct(),
+            "block": block,
+            "other_years": EvaluationYear.objects.filter(
+                Q(participants__agency=agency) | Q(criteria__agency_group=agency.group_id)).distinct(),
         }
         return TemplateResponse(request, "admin/rankings/score/entry.html", context)
 

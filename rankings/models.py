@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import vietnamese
 from common.numbers import lazy_message, points
 from common.text import is_blank, localized
 from criteria.models import Criterion
@@ -131,7 +132,7 @@ class Score(models.Model):
     def clean(self):
         if self.criterion_id is None or self.agency_id is None:
             return
-        if self.agency.group_id != self.criterion.agency_group_id:
+        if Participant.objects.block_of(self.agency, self.criterion.year_id) != self.criterion.agency_group_id:
             raise ValidationError(
                 {"criterion": _("This criterion belongs to another block of agencies than %(agency)s.")
                  % {"agency": self.agency}}
@@ -147,41 +148,81 @@ class Score(models.Model):
             raise ValidationError(errors)
 
 
-class UnrankedAgency(models.Model):
-    """An agency evaluated and shown in a year, but left out of that year's ranking, for a reason the pages show
-    (e.g. a unit without public services). The others are ranked without it."""
+class ParticipantQuerySet(models.QuerySet):
+    def block_of(self, agency, year):
+        """The block `agency` is evaluated in that year: its participant's, or else the one it is in now."""
+        block_id = self.filter(agency=agency, year=year).values_list("block_id", flat=True).first()
+        return block_id or agency.group_id
+
+    def matching(self, text):
+        """Participants whose name or short name, without diacritics, spaces or punctuation, holds `text` so
+        written ("tttt" finds "Sở TT&TT")."""
+        return self.filter(search_text__contains=vietnamese.compact(text)) if vietnamese.compact(text) else self.none()
+
+
+class Participant(models.Model):
+    """An agency evaluated in a year: in which block and under the name it had that year. Pages, downloads and
+    imports read names from here, so that renaming an agency today never rewrites an earlier year. An agency may be
+    evaluated and shown but left out of that year's ranking, for a reason the pages show."""
 
     year = models.ForeignKey(
-        "criteria.EvaluationYear", on_delete=models.CASCADE, related_name="unranked", verbose_name=_("year")
+        "criteria.EvaluationYear", on_delete=models.CASCADE, related_name="participants", verbose_name=_("year")
     )
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.CASCADE, related_name="unranked", verbose_name=_("agency")
+        "agencies.Agency", on_delete=models.PROTECT, related_name="participations", verbose_name=_("agency")
     )
-    reason = models.TextField(_("reason"), help_text=_("Shown on the public pages next to the agency's result."))
+    block = models.ForeignKey(
+        "agencies.AgencyGroup", on_delete=models.PROTECT, related_name="participants", verbose_name=_("block")
+    )
+    name = models.CharField(_("name that year"), max_length=255)
+    short_name = models.CharField(_("short name that year"), max_length=100, blank=True)
+    unranked_reason = models.TextField(
+        _("why not ranked"), blank=True,
+        help_text=_("Blank: ranked. Otherwise the agency is shown, not ranked, with this reason."),
+    )
+    # Derived on save: Vietnamese alphabetical order, and the names without diacritics, spaces and punctuation.
+    sort_key = models.CharField(max_length=800, editable=False)
+    search_text = models.CharField(max_length=400, editable=False)
 
+    objects = ParticipantQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-year__year", "agency__sort_key"]
-        verbose_name = _("agency left out of the ranking")
-        verbose_name_plural = _("agencies left out of the ranking")
+        ordering = ["-year__year", "block__order", "name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants (agencies of a year)")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "agency"], name="unranked_once_per_year",
-                violation_error_message=_("This agency is already left out of the ranking of this year."),
-            ),
-            models.CheckConstraint(condition=~Q(reason=""), name="unranked_with_reason",
-                                   violation_error_message=_("Say why the agency is not ranked.")),
+            models.UniqueConstraint(fields=["year", "agency"], name="one_participation_per_year",
+                                    violation_error_message=_("This agency already takes part in this year.")),
         ]
+        indexes = [models.Index(fields=["year", "block"], name="participant_year_block_idx")]
 
     def __str__(self):
-        return f"{self.agency} · {self.year}"
+        return f"{self.name} · {self.year}"
+
+    def save(self, *args, **kwargs):
+        self.sort_key = vietnamese.sort_key(self.display_name)
+        self.search_text = vietnamese.searchable(self.name, self.short_name)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def of(cls, agency, year, block_id):
+        """A new participation of `agency` in `year`, under its current name: ready for a bulk insert."""
+        return cls(year=year, agency=agency, block_id=block_id, name=agency.name, short_name=agency.short_name,
+                   sort_key=agency.sort_key, search_text=agency.search_text)
 
     def clean(self):
         if self.year_id:
             self.year.check_not_published()
-        if is_blank(self.reason):
-            raise ValidationError({"reason": _("Say why the agency is not ranked.")})
+        if self.unranked_reason and is_blank(self.unranked_reason):
+            raise ValidationError({"unranked_reason": _("Say why the agency is not ranked, or leave it blank.")})
+        if self.year_id and self.block_id and not self.block.exists_in(self.year.year):
+            raise ValidationError({"block": _("The block “%(block)s” does not exist in %(year)s.")
+                                   % {"block": self.block, "year": self.year}})
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
 
 
 class Band(models.Model):

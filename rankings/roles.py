@@ -21,16 +21,16 @@ REPORTERS = "Cán bộ báo cáo của cơ quan"
 _ALL = ["add", "change", "delete", "view"]
 ROLE_PERMISSIONS = {
     ICT_STAFF: {
-        "agencies": {"agency": _ALL, "agencygroup": _ALL, "agencyreporter": _ALL},
+        "agencies": {"agency": _ALL, "agencygroup": _ALL, "agencyreporter": _ALL, "succession": _ALL},
         "criteria": {"evaluationyear": [*_ALL, "publish"], "criteriagroup": _ALL, "criterion": _ALL,
                      "resultclass": _ALL},
-        "rankings": {"score": ["view"], "band": _ALL, "importlog": ["view", "import_scores"], "unrankedagency": _ALL},
+        "rankings": {"score": ["view"], "band": _ALL, "importlog": ["view", "import_scores"], "participant": _ALL},
     },
     APPRAISERS: {
-        "agencies": {"agency": ["view"], "agencygroup": ["view"]},
+        "agencies": {"agency": ["view"], "agencygroup": ["view"], "succession": ["view"]},
         "criteria": {"evaluationyear": ["view"], "criteriagroup": ["view"], "criterion": ["view"],
                      "resultclass": ["view"]},
-        "rankings": {"score": ["view", "appraise"], "unrankedagency": ["view"]},
+        "rankings": {"score": ["view", "appraise"], "participant": ["view"]},
     },
     REPORTERS: {
         "rankings": {"score": ["view", "report"]},

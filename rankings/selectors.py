@@ -10,18 +10,18 @@ from datetime import datetime
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, AgencyGroup
+from agencies.models import Agency, AgencyGroup, Succession
 from common.numbers import cents
 from criteria import rules
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
 from criteria.rules import Rule
 
 from . import results
-from .models import Band, ImportLog, Score, UnrankedAgency
+from .models import Band, ImportLog, Participant, Score
 
 
 @dataclass
@@ -45,6 +45,8 @@ class Standing:
     rank: int | None = None  # None when not ranked
     rank_change: int | None = None  # places gained since the previous published year; None when not ranked in both
     band: Band | None = None
+    # The agencies it came from since the previous published year: [{"slug", "name", "kind"}] (agencies.Succession)
+    predecessors: list = field(default_factory=list)
 
     @property
     def display_name(self):
@@ -53,6 +55,15 @@ class Standing:
     @property
     def ranked(self):
         return not self.unranked_reason
+
+    @property
+    def newly_formed(self):
+        """Formed from others or split from one since the previous published year: it has no change in rank."""
+        return any(p["kind"] not in Succession.CONTINUING for p in self.predecessors)
+
+    @property
+    def absorbed(self):
+        return [p for p in self.predecessors if p["kind"] == Succession.Kind.MERGED]
 
 @dataclass
 class GroupMaximum:
@@ -156,6 +167,25 @@ class PublishedYears:
         return older[0] if older else None
 
 
+@dataclass
+class Member:
+    agency: Agency
+    name: str  # of that year
+    short_name: str
+
+
+def block_members(year, block):
+    """The agencies evaluated in a block in a year, under the names of that year, in Vietnamese alphabetical order:
+    its participants, and the block's active agencies that take part nowhere else yet that year (a year's first
+    sheet is made of them). Two queries."""
+    participants = list(Participant.objects.filter(year=year).select_related("agency"))
+    placed = {p.agency_id for p in participants}
+    members = [(p.sort_key, Member(p.agency, p.name, p.short_name)) for p in participants if p.block_id == block.pk]
+    members += [(a.sort_key, Member(a, a.name, a.short_name))
+                for a in Agency.objects.filter(group=block, is_active=True) if a.pk not in placed]
+    return [member for _key, member in sorted(members, key=lambda pair: (pair[0], pair[1].agency.pk))]
+
+
 def classes_for(year, block):
     """The labels a year's results in a block are read with: the year's classes for it, or else the bands."""
     year_classes = list(ResultClass.objects.filter(year=year, agency_group=block))
@@ -170,7 +200,7 @@ def band_for(percent, bands):
 def build_rankings(*, years, published, blocks):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, block id): Ranking}. Seven queries, whatever the sizes.
+    Returns {(year id, block id): Ranking}. Eight queries, whatever the sizes.
     """
     previous = {year.pk: published.previous(year) for year in years}
     year_ids = {year.pk for year in years} | {p.pk for p in previous.values() if p}
@@ -186,8 +216,14 @@ def build_rankings(*, years, published, blocks):
     maxima = defaultdict(dict)
     for row in Criterion.objects.filter(**in_scope).maxima():
         maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
-    unranked = {(year_id, agency_id): reason for year_id, agency_id, reason in
-                UnrankedAgency.objects.filter(year_id__in=year_ids).values_list("year_id", "agency_id", "reason")}
+    # Who took part, under which name, ranked or not: the names of the time (agencies.Agency has today's).
+    participants = {(p["year_id"], p["agency_id"]): p for p in Participant.objects.filter(
+        year_id__in=year_ids, block_id__in=block_ids).values(
+        "year_id", "agency_id", "name", "short_name", "sort_key", "search_text", "unranked_reason")}
+    origins = defaultdict(list)  # successor id -> the successions it came from, any year
+    for succession in Succession.objects.filter(successor__isnull=False).values(
+            "year", "kind", "successor_id", "predecessor_id", slug=F("predecessor__slug"), name=F("predecessor__name")):
+        origins[succession["successor_id"]].append(succession)
 
     # A block's ranking is made of the scores on its criteria: an agency that has since moved to another
     # block keeps its place in the years it was scored in this one.
@@ -213,15 +249,16 @@ def build_rankings(*, years, published, blocks):
         )
         block_maximum = ranking.max_total
         standings = []
+        since = previous[year.pk].year if previous.get(year.pk) else year.year - 1
         for agency_id, by_group in sums[year.pk, block.pk].items():
-            agency = agencies[agency_id]
+            agency = participants.get((year.pk, agency_id)) or agencies[agency_id]
             numbers = results.result(sum(p for p, _e in by_group.values()), sum(e for _p, e in by_group.values()),
                                      block_maximum)
             standings.append(Standing(
                 agency_id=agency_id,
                 name=agency["name"],
                 short_name=agency["short_name"],
-                slug=agency["slug"],
+                slug=agencies[agency_id]["slug"],
                 sort_key=agency["sort_key"],
                 search_text=agency["search_text"],
                 points=numbers.points,
@@ -232,10 +269,13 @@ def build_rankings(*, years, published, blocks):
                 groups={g.code: cents(by_group.get(g.criteria_group.pk, (0, 0))[0]) for g in ranking.group_maxima},
                 group_excluded={g.code: cents(by_group.get(g.criteria_group.pk, (0, 0))[1])
                                 for g in ranking.group_maxima},
-                unranked_reason=unranked.get((year.pk, agency_id))
+                unranked_reason=agency.get("unranked_reason")
                 or ("" if numbers.applicable_max > 0 else _("No criterion applies to this agency.")),
                 band=band_for(numbers.percent, classes[year.pk, block.pk] or bands) if numbers.applicable_max > 0
                 else None,
+                predecessors=[{"slug": o["slug"], "name": o["name"], "kind": o["kind"],
+                               "agency_id": o["predecessor_id"]}
+                              for o in origins.get(agency_id, ()) if since < o["year"] <= year.year],
             ))
         ranking.standings = results.assign_ranks(standings)
         return ranking
@@ -248,14 +288,55 @@ def build_rankings(*, years, published, blocks):
         for block in blocks if before else ():
             ranks = {s.agency_id: s.rank for s in built[before.pk, block.pk].standings}
             for standing in built[year.pk, block.pk].standings:
-                if standing.rank is not None and ranks.get(standing.agency_id) is not None:
-                    standing.rank_change = ranks[standing.agency_id] - standing.rank
+                standing.rank_change = rank_change(standing, ranks)
     return {(year.pk, block.pk): built[year.pk, block.pk] for year in years for block in blocks}
+
+
+def rank_change(standing, previous_ranks):
+    """Places gained since the previous published year, by the comparison rule (agencies.Succession): an agency
+    formed or split since has none; a renamed one continues from its former self; None when it was not ranked."""
+    if standing.rank is None or standing.newly_formed:
+        return None
+    before = previous_ranks.get(standing.agency_id)
+    if before is None:
+        renamed = [p for p in standing.predecessors if p["kind"] == Succession.Kind.RENAMED]
+        before = previous_ranks.get(renamed[0]["agency_id"]) if renamed else None
+    return None if before is None else before - standing.rank
 
 
 def block_ranking(*, published, year, block):
     """One block's ranking in one published year: what the ranking page and its downloads show."""
     return build_rankings(years=[year], published=published, blocks=[block])[year.pk, block.pk]
+
+
+@dataclass
+class Lineage:
+    """An agency through the years: where it was evaluated, what it came from and what became of it."""
+
+    agency: Agency
+    origins: list  # the successions it came from (agencies.Succession), oldest first
+    fates: list  # the successions it went into
+    blocks: dict  # (agency id, year id) -> block id, for it and the forebears whose results its page shows
+    forebears: list  # the successions whose predecessors' results its page shows, as theirs (renamed, formed, split)
+
+    def block_in(self, agency_id, year):
+        """The block an agency was evaluated in that year; for the agency itself, its block of today otherwise."""
+        return self.blocks.get((agency_id, year.pk), self.agency.group_id if agency_id == self.agency.pk else None)
+
+    @property
+    def block_ids(self):
+        return {*self.blocks.values(), self.agency.group_id}
+
+
+def agency_lineage(agency):
+    """The agency's Lineage. Two queries."""
+    successions = list(Succession.objects.filter(Q(successor=agency) | Q(predecessor=agency))
+                       .select_related("predecessor", "successor").order_by("year"))
+    origins = [s for s in successions if s.successor_id == agency.pk]
+    forebears = [s for s in origins if s.kind != Succession.Kind.MERGED]  # the absorbed keep their own history
+    blocks = {(agency_id, year_id): block_id for agency_id, year_id, block_id in Participant.objects.filter(
+        agency__in={agency.pk, *(s.predecessor_id for s in forebears)}).values_list("agency_id", "year_id", "block_id")}
+    return Lineage(agency, origins, [s for s in successions if s.predecessor_id == agency.pk], blocks, forebears)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from criteria import rules
 from criteria.models import Criterion, EvaluationYear
 from criteria.rules import Rule
 
-from .models import Score, score_value_error
+from .models import Participant, Score, score_value_error
 from .roles import can_appraise, is_ict_staff, may_import, reporter_agency_id
 
 # What the entry screen edits on a score, and who may edit what when. The points of a computed criterion are
@@ -106,7 +106,8 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
         raise ValidationError(_("Someone else saved scores of %(agency)s for %(year)s after you opened this page. "
                                 "Nothing of yours was saved: reload the page to see their changes, then enter "
                                 "yours again.") % {"agency": agency, "year": year})
-    criteria = Criterion.objects.scorable().filter(year=year, agency_group_id=agency.group_id, pk__in=changes)
+    block_id = Participant.objects.block_of(agency, year)
+    criteria = Criterion.objects.scorable().filter(year=year, agency_group_id=block_id, pk__in=changes)
     criteria = {c.pk: c for c in criteria}
     if set(changes) - set(criteria):
         raise ValidationError(
@@ -148,6 +149,7 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
         raise ValidationError(errors)
 
     _write_scores(to_create=to_create, to_update=to_update, to_delete=to_delete, fields=SCORE_FIELDS, user=user)
+    take_part(year, [agency], block_id, user=user)
     recompute_points([c for c in criteria.values() if c.is_computed], user=user)
 
 
@@ -182,6 +184,9 @@ def save_imported_scores(*, year: EvaluationYear, values: dict, stored: dict, us
     # import stays within three times a plain bulk insert (docs/benchmarks.md).
     _write_scores(to_create=to_create, to_update=to_update, fields=IMPORTED_FIELDS, user=user, reason=reason,
                   record_new=False)
+    for block_id in {criterion.agency_group_id for _agency, criterion in values}:
+        take_part(year, {agency for agency, criterion in values if criterion.agency_group_id == block_id}, block_id,
+                  user=user)
     recompute_points({criterion for _agency, criterion in values if criterion.is_computed}, user=user, reason=reason)
     return len(to_create), len(to_update), len(values) - len(to_create) - len(to_update)
 
@@ -206,6 +211,14 @@ def _write_scores(*, to_create, to_update, fields, user, reason=None, to_delete=
         score.delete()
     invalidate_public_pages()  # bulk writes send no signal
 
+
+
+def take_part(year, agencies, block_id, *, user):
+    """Agencies scored in a year take part in it: those without a participation get one, under their current name,
+    in the block of the criteria they were scored on. Two queries."""
+    present = set(Participant.objects.filter(year=year, agency__in=agencies).values_list("agency_id", flat=True))
+    new = [Participant.of(agency, year, block_id) for agency in agencies if agency.pk not in present]
+    bulk_create_with_history(new, Participant, default_user=user)
 
 
 def leaves_points_out(criterion, score, field):

@@ -10,7 +10,7 @@ from agencies.models import Agency, AgencyGroup, AgencyReporter
 from criteria.defaults import CRITERIA_GROUPS
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from rankings import roles
-from rankings.models import Score
+from rankings.models import Participant, Score
 
 _sequence = itertools.count(1)
 
@@ -106,3 +106,19 @@ class People:
 
     def reporter(self, agency):
         return self._get(f"reporter {agency.pk}", lambda: user(f"reporter-{agency.slug}", roles.REPORTERS, agency))
+
+
+def participant(year, agency, **fields):
+    """The agency's participation in `year`: created under its current name and block when missing."""
+    found, _created = Participant.objects.get_or_create(year=year, agency=agency, defaults={
+        "block": agency.group, "name": agency.name, "short_name": agency.short_name})
+    if fields:
+        for name, value in fields.items():
+            setattr(found, name, value)
+        found.save()
+    return found
+
+
+def leave_out(year, agency, reason):
+    """Leave the agency out of the year's ranking, for `reason`."""
+    return participant(year, agency, unranked_reason=reason)

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agencies.models import Agency, AgencyGroup, AgencyReporter
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
 from rankings import roles
-from rankings.models import Band, ImportLog, Score, UnrankedAgency
+from rankings.models import Band, ImportLog, Participant, Score
 from rankings.services import scores_version
 from tests import factories, sheets
 
@@ -46,7 +46,7 @@ SECRET = {"a": "GHI-CHU-RIENG-CUA-SO-A", "b": "GHI-CHU-RIENG-CUA-SO-B"}
 VIEW = {
     "agencies.agencygroup": READERS, "agencies.agency": READERS, "agencies.agencyreporter": MANAGERS,
     "criteria.evaluationyear": READERS, "criteria.criteriagroup": READERS, "criteria.criterion": READERS,
-    "criteria.resultclass": READERS, "rankings.unrankedagency": READERS,
+    "criteria.resultclass": READERS, "rankings.participant": READERS,
     "rankings.score": READERS | {"reporter_a"}, "rankings.band": MANAGERS, "rankings.importlog": MANAGERS,
     "auth.user": SUPERUSER, "auth.group": SUPERUSER,
     "axes.accessattempt": SUPERUSER, "axes.accesslog": SUPERUSER, "axes.accessfailurelog": SUPERUSER,
@@ -54,7 +54,7 @@ VIEW = {
 CHANGE = {
     **{label: MANAGERS for label in ["agencies.agencygroup", "agencies.agency", "agencies.agencyreporter",
                                      "criteria.evaluationyear", "criteria.criteriagroup", "criteria.criterion",
-                                     "criteria.resultclass", "rankings.band", "rankings.unrankedagency"]},
+                                     "criteria.resultclass", "rankings.band", "rankings.participant"]},
     "rankings.score": NOBODY,  # written on the entry screen and by imports only, through the services
     "rankings.importlog": NOBODY,
     "auth.user": SUPERUSER, "auth.group": SUPERUSER,
@@ -67,7 +67,7 @@ WRITTEN_THROUGH_THE_ADMIN = {"rankings.band", "criteria.resultclass"}
 # Every year and criterion here holds scores, which a delete would take with it: only the services delete scores.
 DELETE = {**CHANGE, "criteria.evaluationyear": NOBODY, "criteria.criterion": NOBODY}
 FROZEN_WHEN_PUBLISHED = {"criteria.evaluationyear", "criteria.criteriagroup", "criteria.criterion",
-                         "criteria.resultclass", "rankings.unrankedagency"}
+                         "criteria.resultclass", "rankings.participant"}
 STOCK_VIEWS = ["changelist", "add", "change", "delete", "history", "redirect"]
 
 
@@ -105,8 +105,7 @@ class World:
             self.years[stage], self.criteria[stage] = year, criterion
             self.classes[stage] = ResultClass.objects.create(year=year, agency_group=self.block, name="Tốt",
                                                              min_percent=Decimal(80))
-            self.unranked[stage] = UnrankedAgency.objects.create(year=year, agency=self.agencies["b"],
-                                                                 reason="Không có dịch vụ công")
+            self.unranked[stage] = factories.leave_out(year, self.agencies["b"], "Không có dịch vụ công")
             for key, agency in self.agencies.items():
                 score = Score(agency=agency, criterion=criterion, self_assessed=Decimal(10), value=Decimal(12),
                               appraisal_comment=SECRET[key], evidence_url=f"https://{SECRET[key].lower()}.example/")
@@ -146,7 +145,7 @@ class World:
             "criteria.resultclass": [Target(c, None, stage) for stage, c in self.classes.items()],
             "rankings.score": [Target(score, key, stage) for (key, stage), score in self.scores.items()],
             "rankings.band": [Target(self.band)],
-            "rankings.unrankedagency": [Target(u, None, stage) for stage, u in self.unranked.items()],
+            "rankings.participant": [Target(u, None, stage) for stage, u in self.unranked.items()],
             "rankings.importlog": [Target(self.import_log)],
             "auth.user": [Target(self.users["ict"])],
             "auth.group": [Target(Group.objects.get(name=roles.APPRAISERS))],
@@ -406,7 +405,7 @@ def test_every_url_pattern_has_a_rule(db):
 def fingerprint():
     """Everything a request could change that matters: the data, the users, their groups and permissions."""
     tracked = [AgencyGroup, Agency, AgencyReporter, EvaluationYear, CriteriaGroup, Criterion, ResultClass, Score, Band,
-               ImportLog, UnrankedAgency, User, Group, User.groups.through, User.user_permissions.through,
+               ImportLog, Participant, User, Group, User.groups.through, User.user_permissions.through,
                Group.permissions.through]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tracked}
 

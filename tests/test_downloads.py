@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 GROUP_CODES = ["infrastructure", "it_application", "online_services", "human_resources", "policy"]
 HEADER = ["rank", "rank_change", "agency", "agency_slug", "points", "excluded_points", "applicable_max", "total",
-          "max_total", "percent", "class", "ranked", "unranked_reason", *GROUP_CODES]
+          "max_total", "percent", "class", "ranked", "unranked_reason", "predecessors", *GROUP_CODES]
 
 
 def expected_rows(year, slug):
@@ -25,7 +25,7 @@ def expected_rows(year, slug):
                             block=AgencyGroup.objects.get(slug=slug))
     return [
         [s.rank, s.rank_change, s.name, s.slug, s.points, s.excluded, s.applicable_max, s.total, ranking.max_total,
-         s.percent, s.band.name, s.ranked, "", *(s.groups[code] for code in GROUP_CODES)]
+         s.percent, s.band.name, s.ranked, "", "", *(s.groups[code] for code in GROUP_CODES)]
         for s in ranking.standings
     ]
 
@@ -54,7 +54,7 @@ def test_xlsx_has_the_same_columns_and_numbers(client, demo):
     for got, want in zip(rows[1:], expected_rows(2019, "ubnd-huyen"), strict=True):
         assert got[:4] == want[:4]
         assert got[10:12] == want[10:12]
-        assert [Decimal(str(v)) for v in got[4:10] + got[13:]] == want[4:10] + want[13:]
+        assert [Decimal(str(v)) for v in got[4:10] + got[14:]] == want[4:10] + want[14:]
     assert rows[1][2:8] == ["UBND huyện Văn Lâm", "ubnd-huyen-van-lam", 119.34, 0, 150, 119.34]
 
 
@@ -69,7 +69,7 @@ def test_json_has_the_documented_shape_with_numbers_as_numbers(client, demo):
     assert first == {
         "rank": 1, "rank_change": 2, "agency": {"name": "Sở Tài chính", "slug": "so-tai-chinh"},
         "points": 413.0, "excluded_points": 0.0, "applicable_max": 500.0, "total": 413.0, "percent": 82.6,
-        "class": first["class"], "ranked": True, "unranked_reason": None,
+        "class": first["class"], "ranked": True, "unranked_reason": None, "predecessors": [],
         "groups": {"infrastructure": 50.0, "it_application": 120.0, "online_services": 77.0,
                    "human_resources": 76.0, "policy": 90.0},
     }

@@ -82,4 +82,4 @@ def test_a_published_year_needs_a_publication_date():
 def test_agency_slug_and_sort_key_come_from_its_names():
     agency = factories.agency(factories.agency_group(), name="Sở Giáo dục và Đào tạo", short_name="Giáo dục")
     assert agency.slug == "so-giao-duc-va-dao-tao"
-    assert agency.search_text == "so giao duc va dao tao giao duc"
+    assert agency.search_text == "sogiaoducvadaotao|sogddt|giaoduc|giaod"  # names, then abbreviations: Sở GD&ĐT

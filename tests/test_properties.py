@@ -50,7 +50,7 @@ def matcher(db):
     group, other = factories.agency_group(), factories.agency_group()
     agencies = {name: factories.agency(group, name=name) for name in NAMES}
     outsider = factories.agency(other, name="UBND huyện Văn Lâm")
-    return AgencyMatcher(group), agencies, outsider
+    return AgencyMatcher(factories.evaluation_year(2030, published=False), group), agencies, outsider
 
 
 def respell(name, data):

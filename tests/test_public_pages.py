@@ -31,10 +31,12 @@ def table_rows(response):
 
 
 def test_home_shows_the_leaders_of_both_blocks(client, demo):
-    page = text(client.get("/"))
-    assert "Sở Tài chính" in page and "413/500" in page
-    assert "UBND huyện Văn Lâm" in page and "119,34/150" in page
+    page = text(client.get("/"))  # the newest year, 2025: the departments after the merger, and the communes
+    assert "Sở Khoa học và Công nghệ" in page and "93,96/100" in page
+    assert "UBND phường Phố Hiến" in page and 'id="block-ubnd-huyen"' not in page
+    # Earlier years, each with its own blocks: the districts until 2019, the communes only from 2025.
     assert 'href="/rankings/2019/so-ban-nganh/"' in page and 'href="/rankings/2018/ubnd-huyen/"' in page
+    assert 'href="/rankings/2019/ubnd-cap-xa/"' not in page
 
 
 def test_the_ranking_lists_agencies_by_official_rank_with_ties_in_vietnamese_order(client, demo):
@@ -101,7 +103,7 @@ def test_search_ignores_missing_diacritics_and_case(client, demo):
 
 
 def test_the_agency_page_shows_every_year_its_standout_groups_and_criteria(client, demo):
-    page = text(client.get("/agencies/so-tai-chinh/"))
+    page = text(client.get("/agencies/so-tai-chinh/", {"year": 2019}))
     assert "xếp hạng <strong>1</strong>/18" in page and "<strong>413</strong>/500" in page
     assert "392,35/500" in page  # 2018
     standout = page.split("Nhóm tiêu chí nổi trội", 1)[1].split("Cần cải thiện", 1)[0]

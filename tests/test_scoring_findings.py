@@ -12,7 +12,7 @@ from criteria.rules import Rule
 from criteria.services import change_year_status, copy_criteria
 from imports.importing import apply_import
 from imports.score_sheet import to_xlsx
-from rankings.models import Score, UnrankedAgency
+from rankings.models import Participant, Score
 from rankings.selectors import PublishedYears, block_ranking
 from rankings.services import save_agency_scores, scores_version
 from tests import factories, sheets
@@ -173,7 +173,7 @@ def test_copying_criteria_into_a_year_that_has_groups_is_refused_with_a_message(
 
 def test_an_unranked_agency_shows_no_change_and_its_reasons_are_in_plain_sight(client, framework):
     block, year, (points, *_rest), (first, second, _third) = framework
-    UnrankedAgency.objects.create(year=year, agency=second, reason="Chưa có dịch vụ công")
+    factories.leave_out(year, second, "Chưa có dịch vụ công")
     save_agency_scores(agency=first, year=year, user=None, changes={points.pk: {
         "value": None, "not_applicable": True, "not_applicable_reason": "Không có máy chủ riêng"}})
     change_year_status(year=year, status=Status.PUBLISHED, user=None)
@@ -190,10 +190,11 @@ def test_an_unranked_agency_shows_no_change_and_its_reasons_are_in_plain_sight(c
 
 @pytest.mark.parametrize("agency_id", ["abc", "1.5"])
 def test_a_malformed_agency_id_gets_the_forms_message_not_a_server_error(client, people, framework, agency_id):
-    _block, year, _criteria, _agencies = framework
+    block, year, _criteria, _agencies = framework
     client.force_login(people.ict)
-    response = client.post(reverse("admin:rankings_unrankedagency_add"),
-                           {"year": year.pk, "agency": agency_id, "reason": "Thử"})
+    before = Participant.objects.count()
+    response = client.post(reverse("admin:rankings_participant_add"),
+                           {"year": year.pk, "agency": agency_id, "block": block.pk, "name": "Thử"})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["agency"]
-    assert not UnrankedAgency.objects.exists()
+    assert Participant.objects.count() == before

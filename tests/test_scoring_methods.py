@@ -20,7 +20,7 @@ from criteria.services import change_year_status
 from imports.importing import apply_import
 from public import charts
 from rankings import results
-from rankings.models import Score, UnrankedAgency
+from rankings.models import Score
 from rankings.selectors import PublishedYears, block_ranking
 from rankings.services import save_agency_scores
 from tests import factories, sheets
@@ -552,7 +552,7 @@ UNRANKED_REASON = "Đơn vị mới hợp nhất, chưa đủ 12 tháng hoạt �
 @pytest.fixture
 def unranked(nine):
     factories.score(nine.home_affairs, nine.online, 0)
-    UnrankedAgency.objects.create(year=nine.year, agency=nine.agencies["Sở Tài chính"], reason=UNRANKED_REASON)
+    factories.leave_out(nine.year, nine.agencies["Sở Tài chính"], UNRANKED_REASON)
     return nine
 
 
@@ -622,7 +622,7 @@ def test_the_page_of_a_blocks_only_agency_left_unranked_opens_without_an_average
     year = factories.evaluation_year(2024, status=APPRAISAL)
     agency = factories.agency(block, name="Ban Quản lý các khu công nghiệp")
     factories.score(agency, factories.criterion(year, block, "1.1", 20), 12)
-    UnrankedAgency.objects.create(year=year, agency=agency, reason=UNRANKED_REASON)
+    factories.leave_out(year, agency, UNRANKED_REASON)
     publish(year)
     response = client.get(f"/en/agencies/{agency.slug}/")
     assert response.status_code == 200
@@ -848,7 +848,7 @@ def test_the_csv_header_ends_with_the_eight_group_codes(client, eight_published)
     content = client.get("/rankings/2025/so-ban-nganh.csv").content.decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(content)))
     assert header[-8:] == EIGHT_CODES
-    assert header[-9] == "unranked_reason"
+    assert header[-9] == "predecessors"
     finance = next(r for r in rows if r[2] == "Sở Tài chính")
     assert finance[-8:] == ["10.00", "9.00", "8.00", "7.00", "6.00", "5.00", "4.00", "3.00"]
 

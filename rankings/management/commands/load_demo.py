@@ -3,10 +3,11 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from agencies.models import Agency, AgencyGroup
+from agencies.models import Agency, AgencyGroup, Succession
 from common.data_version import invalidate_public_pages
 from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
+from criteria.rules import Rule
 from criteria.services import change_year_status, copy_criteria
 from rankings import demo_data
 from rankings.defaults import create_default_bands
@@ -15,16 +16,19 @@ from rankings.services import save_agency_scores
 
 
 class Command(BaseCommand):
-    help = "Load Hưng Yên's 2019 ranking and an illustrative 2018 as demo data. Safe to run again."
+    help = ("Load Hưng Yên's 2019 ranking, an illustrative 2018, and an illustrative 2025 after the reorganisation "
+            "as demo data. Safe to run again.")
 
     @transaction.atomic
     def handle(self, *args, **options):
         # Normally made by migrations; restored here for a database that was emptied since.
         create_default_bands(Band)
         groups = {}
-        for order, (slug, name, name_en) in enumerate(demo_data.AGENCY_GROUPS, start=1):
+        for order, (slug, name, name_en) in enumerate([*demo_data.AGENCY_GROUPS, demo_data.COMMUNE_GROUP], start=1):
+            first_year, last_year = demo_data.BLOCK_YEARS.get(slug, (None, None))
             groups[slug], _ = AgencyGroup.objects.update_or_create(
-                slug=slug, defaults={"name": name, "name_en": name_en, "order": order}
+                slug=slug, defaults={"name": name, "name_en": name_en, "order": order, "first_year": first_year,
+                                     "last_year": last_year}
             )
 
         years = []
@@ -50,6 +54,7 @@ class Command(BaseCommand):
                     scores = [(Decimal(str(s)) * factor).quantize(Decimal("0.01")) for s in group_scores]
                     self.save_scores(agency, year, scores)
 
+        years.append((self.load_2025(groups), False, demo_data.PUBLISHED_2025))
         for year, _scaled, published_on in years:
             change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED, user=None)
             EvaluationYear.objects.filter(pk=year.pk).update(published_on=published_on)  # the real date
@@ -58,6 +63,55 @@ class Command(BaseCommand):
             f"Demo loaded: {Agency.objects.count()} agencies, {Criterion.objects.count()} criteria, "
             f"years {', '.join(str(year) for year, _scaled, _date in years)}."
         ))
+
+    def load_2025(self, groups):
+        """The new Hưng Yên after the 2025 reorganisation: merged departments, communes, frameworks of their own."""
+        year, _ = EvaluationYear.objects.update_or_create(
+            year=demo_data.YEAR_2025, defaults={"status": EvaluationYear.Status.APPRAISAL, "note": demo_data.NOTE_2025})
+        agencies = {}
+        for slug, members in demo_data.AGENCIES_2025.items():
+            criteria_groups = {
+                code: CriteriaGroup.objects.update_or_create(
+                    year=year, agency_group=groups[slug], code=code,
+                    defaults={"name": name, "name_en": name_en, "short_name": short, "short_name_en": short_en,
+                              "order": order})[0]
+                for order, (code, name, name_en, short, short_en) in enumerate(demo_data.GROUPS_2025[slug], start=1)
+            }
+            criteria = [
+                Criterion.objects.update_or_create(
+                    year=year, agency_group=groups[slug], code=code,
+                    defaults={"criteria_group": criteria_groups[group_code], "name": name, "max_points": maximum,
+                              "order": order, "rule": rule, "unit": unit,
+                              "points_per_item": Decimal(parameter) if rule == Rule.PER_ITEM else None,
+                              "tiers": parameter if rule == Rule.TIERS else ""})[0]
+                for order, (code, group_code, name, maximum, rule, parameter, unit)
+                in enumerate(demo_data.CRITERIA_2025[slug], start=1)
+            ]
+            parameters = {c.code: p for c, (*_ignored, p, _unit) in zip(criteria, demo_data.CRITERIA_2025[slug],
+                                                                          strict=True)}
+            for n, (name, short_name, level) in enumerate(members, start=1):
+                # Agencies that go on keep their block; the new ones (a merged department, communes) get theirs.
+                agency, _ = Agency.objects.get_or_create(
+                    name=name, defaults={"short_name": short_name, "group": groups[slug], "order": n})
+                agencies[name] = agency
+                changes = {c.pk: demo_data.figures_2025(c.rule, c.max_points, level, n, parameters[c.code])
+                           for c in criteria}
+                for marked, code, reason in demo_data.NOT_APPLICABLE_2025:
+                    criterion = next((c for c in criteria if c.code == code), None)
+                    if marked == name and criterion:
+                        changes[criterion.pk] = {"numerator": None, "denominator": None, "not_applicable": True,
+                                                 "not_applicable_reason": reason}
+                save_agency_scores(agency=agency, year=year, changes=changes, user=None)
+        for kind, predecessor, successor in demo_data.SUCCESSIONS_2025:
+            Succession.objects.get_or_create(
+                year=year.year, predecessor=Agency.objects.get(name=predecessor),
+                successor=agencies[successor], defaults={"kind": kind, "note": demo_data.LEGAL_BASIS_2025})
+        for district in Agency.objects.filter(group=groups[demo_data.DISTRICTS]):
+            Succession.objects.get_or_create(year=year.year, predecessor=district, kind=Succession.Kind.DISSOLVED,
+                                             defaults={"note": demo_data.DISTRICTS_END_BASIS})
+        # What was succeeded exists no more: new years' sheets leave it out; its earlier years stay as they were.
+        Agency.objects.filter(successions__year__lte=year.year).update(is_active=False)
+        return year
 
     def create_criteria(self, year, groups):
         for slug, criteria in demo_data.CRITERIA.items():
