@@ -22,7 +22,7 @@ from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from agencies.models import Agency, AgencyGroup, AgencyReporter
+from agencies.models import Agency, AgencyGroup, AgencyReporter, Succession
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
 from rankings import roles
 from rankings.models import Band, ImportLog, Participant, Score
@@ -45,6 +45,7 @@ SECRET = {"a": "GHI-CHU-RIENG-CUA-SO-A", "b": "GHI-CHU-RIENG-CUA-SO-B"}
 # Per model: who reads its admin screens, who changes, adds and deletes there (a frozen year's objects aside).
 VIEW = {
     "agencies.agencygroup": READERS, "agencies.agency": READERS, "agencies.agencyreporter": MANAGERS,
+    "agencies.succession": READERS,
     "criteria.evaluationyear": READERS, "criteria.criteriagroup": READERS, "criteria.criterion": READERS,
     "criteria.resultclass": READERS, "rankings.participant": READERS,
     "rankings.score": READERS | {"reporter_a"}, "rankings.band": MANAGERS, "rankings.importlog": MANAGERS,
@@ -53,6 +54,7 @@ VIEW = {
 }
 CHANGE = {
     **{label: MANAGERS for label in ["agencies.agencygroup", "agencies.agency", "agencies.agencyreporter",
+                                     "agencies.succession",
                                      "criteria.evaluationyear", "criteria.criteriagroup", "criteria.criterion",
                                      "criteria.resultclass", "rankings.band", "rankings.participant"]},
     "rankings.score": NOBODY,  # written on the entry screen and by imports only, through the services
@@ -118,6 +120,9 @@ class World:
         people.reporter(self.agencies["b"])
         self.links = {key: agency.reporters.get() for key, agency in self.agencies.items()}
         self.band = Band.objects.create(name="Thử", min_percent=Decimal("99.5"))
+        self.succession = Succession.objects.create(year=2030, kind=Succession.Kind.MERGED,
+                                                    predecessor=factories.agency(self.block, name="Sở C"),
+                                                    successor=self.agencies["a"])
         published = self.years[Status.PUBLISHED]
         self.import_log = ImportLog.objects.create(file_name="diem.xlsx", sha256="0" * 64, year=published,
                                                    agency_group=self.block)
@@ -145,6 +150,7 @@ class World:
             "criteria.resultclass": [Target(c, None, stage) for stage, c in self.classes.items()],
             "rankings.score": [Target(score, key, stage) for (key, stage), score in self.scores.items()],
             "rankings.band": [Target(self.band)],
+            "agencies.succession": [Target(self.succession)],
             "rankings.participant": [Target(u, None, stage) for stage, u in self.unranked.items()],
             "rankings.importlog": [Target(self.import_log)],
             "auth.user": [Target(self.users["ict"])],
@@ -305,6 +311,8 @@ def public_cases(world):
     public = Target()
     cases["home"] = [Case("/", public, set(ROLES), NOBODY), Case("/en/", public, set(ROLES), NOBODY)]
     cases["health"] = [Case("/healthz", public, set(ROLES), set(ROLES))]
+    # Finds agencies by any name; lists only published years' participations (the secrets are unpublished data).
+    cases["search"] = [Case("/search/?q=so", public, set(ROLES), NOBODY), Case("/search/", public, set(ROLES), NOBODY)]
     return cases
 
 
@@ -314,7 +322,9 @@ def site_cases(world):
     apps = {"agencies": READERS, "criteria": READERS, "rankings": READERS | {"reporter_a"}, "auth": SUPERUSER,
             "axes": SUPERUSER}
     autocomplete = [("rankings", "score", "agency", READERS), ("rankings", "score", "criterion", READERS),
-                    ("criteria", "criterion", "parent", READERS), ("agencies", "agencyreporter", "agency", READERS)]
+                    ("criteria", "criterion", "parent", READERS), ("agencies", "agencyreporter", "agency", READERS),
+                    ("rankings", "participant", "agency", READERS), ("agencies", "succession", "predecessor", READERS),
+                    ("agencies", "succession", "successor", READERS)]
     agency_type = ContentType.objects.get_for_model(Agency).pk
     return {
         "admin:index": [Case(reverse("admin:index"), nobody_target, STAFF, STAFF)],
@@ -354,7 +364,7 @@ def all_cases(world):
 PATTERN_RULES = {
     "health": "public health", "ranking_download": "public download", "public:home": "public home",
     "public:ranking": "public ranking", "public:agency": "public agency", "public:criteria": "public criteria",
-    "public:compare": "public compare",
+    "public:compare": "public compare", "public:search": "public search",
     "admin:rankings_score_entry": "rankings.score entry",
     "admin:rankings_score_entry_form": "rankings.score entry_form",
     "admin:rankings_importlog_import": "rankings.score import",
@@ -405,7 +415,7 @@ def test_every_url_pattern_has_a_rule(db):
 def fingerprint():
     """Everything a request could change that matters: the data, the users, their groups and permissions."""
     tracked = [AgencyGroup, Agency, AgencyReporter, EvaluationYear, CriteriaGroup, Criterion, ResultClass, Score, Band,
-               ImportLog, Participant, User, Group, User.groups.through, User.user_permissions.through,
+               ImportLog, Participant, Succession, User, Group, User.groups.through, User.user_permissions.through,
                Group.permissions.through]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tracked}
 
@@ -463,7 +473,8 @@ RULE_NAMES = [
       for view in model_views(model_admin)),
     *(f"rankings.score {name}" for name in ["entry", "entry_form", "import", "import_confirm", "import_cancel",
                                             "export", "evidence", "importlog_file"]),
-    *(f"public {name}" for name in ["ranking", "criteria", "download", "agency", "compare", "home", "health"]),
+    *(f"public {name}" for name in ["ranking", "criteria", "download", "agency", "compare", "home", "health",
+                                    "search"]),
     "admin:index", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
     "admin:jsi18n", "admin:view_on_site", "admin:app_list", "admin:autocomplete", "admin:auth_user_password_change",
     "admin catch-all",

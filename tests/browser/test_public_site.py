@@ -17,6 +17,10 @@ PAGES = {
     "criteria": "/criteria/2019/so-ban-nganh/",
     "compare": "/compare/?year=2019&agencies=so-tai-chinh,so-thong-tin-va-truyen-thong,so-xay-dung",
     "ranking-en": "/en/rankings/2019/ubnd-huyen/",
+    "ranking-2025": "/rankings/2025/so-ban-nganh/",
+    "agency-merged": "/agencies/so-khoa-hoc-va-cong-nghe/",
+    "agency-formed": "/agencies/so-nong-nghiep-va-moi-truong/",
+    "search": "/search/?q=tttt",
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,10 +34,10 @@ def test_a_visitor_finds_the_leaders_sorts_searches_and_downloads(page, site, sc
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + "/")
     expect(page.locator("h1")).to_contain_text("Xếp hạng mức độ Chính quyền điện tử")
-    expect(page.get_by_text("413/500", exact=True)).to_be_visible()
-    expect(page.get_by_text("119,34/150", exact=True)).to_be_visible()
+    expect(page.get_by_text("93,96/100", exact=True)).to_be_visible()  # 2025, the newest year
+    expect(page.get_by_role("heading", name="UBND cấp xã")).to_be_visible()
 
-    page.get_by_role("link", name="Bảng xếp hạng đầy đủ: Sở, ban, ngành").click()
+    page.get_by_role("link", name="2019 · Sở, ban, ngành").click()
     expect(first_row(page)).to_contain_text("Tài chính")
     expect(first_row(page)).to_contain_text("413")
 
@@ -93,3 +97,36 @@ def test_every_public_page_has_no_serious_accessibility_violation(page, site, sc
                if v["impact"] in {"serious", "critical"}]
     assert serious == []
     page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
+
+
+def test_a_reader_follows_an_agency_through_the_2025_merger(page, site, screenshot_dir):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + "/")
+    page.get_by_role("link", name="Tìm cơ quan").first.click()
+    page.get_by_label("Tên, tên ngắn hoặc tên cũ").fill("tttt")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    result = page.locator(".search-results > li")
+    expect(result).to_have_count(1)
+    expect(result).to_contain_text("Sở Thông tin và Truyền thông")
+    expect(result).to_contain_text("2019: Sở Thông tin và Truyền thông · Sở, ban, ngành")
+    expect(result).to_contain_text("Từ năm 2025 hợp nhất vào Sở Khoa học và Công nghệ")
+
+    result.get_by_role("link", name="Sở Khoa học và Công nghệ").click()
+    expect(page.locator("h1")).to_have_text("Sở Khoa học và Công nghệ")
+    expect(page.locator(".lineage-note")).to_contain_text("Hợp nhất Sở Thông tin và Truyền thông từ năm 2025")
+    expect(page.locator(".headline")).to_contain_text("xếp hạng 1/13")
+    page.screenshot(path=screenshot_dir / "agency-merged.png", full_page=True)
+
+    page.get_by_role("link", name="Xem toàn bộ bảng xếp hạng").click()
+    leader = first_row(page)
+    expect(leader.locator("td.col-agency")).to_contain_text("hợp nhất Sở Thông tin và Truyền thông")
+    formed = page.locator("#ranking tbody tr", has_text="Nông nghiệp và Môi trường")
+    expect(formed).to_contain_text("mới thành lập")
+
+    formed.get_by_role("link", name="Nông nghiệp và Môi trường").click()
+    expect(page.locator("tr.forebear")).to_have_count(4)  # two predecessors, 2018 and 2019
+    expect(page.locator("tr.forebear").first).to_contain_text("kết quả của Sở Nông nghiệp và Phát triển nông thôn")
+    expect(page.locator("svg circle.chart-forebear")).to_have_count(4)
+
+    page.goto(site + "/rankings/2025/ubnd-cap-xa/?q=van+lam")
+    expect(page.get_by_role("link", name="Tìm trong mọi khối và mọi năm")).to_be_visible()
