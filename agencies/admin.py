@@ -4,10 +4,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.history_admin import ReadOnlyHistoryAdmin
 from common.widgets import TolerantAutocompleteMixin
 
-from .models import Agency, AgencyGroup, AgencyReporter, Succession
+from .models import Agency, AgencyGroup, AgencyReporter
 
 
 @admin.register(AgencyGroup)
@@ -48,14 +47,3 @@ class AgencyReporterAdmin(TolerantAutocompleteMixin, admin.ModelAdmin):
     list_filter = ["agency__group"]
     search_fields = ["user__username", "agency__name"]
     autocomplete_fields = ["agency"]
-
-
-@admin.register(Succession)
-class SuccessionAdmin(ReadOnlyHistoryAdmin):
-    """Renames, mergers, formations, splits and dissolutions, with the year they take effect (kept in the history)."""
-
-    list_display = ["year", "predecessor", "kind", "successor", "note"]
-    list_filter = ["year", "kind"]
-    list_select_related = ["predecessor", "successor"]
-    search_fields = ["predecessor__name", "successor__name", "note"]
-    autocomplete_fields = ["predecessor", "successor"]

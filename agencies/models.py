@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from common import vietnamese
 from common.text import localized
+
+YEAR_RANGE = [MinValueValidator(1900), MaxValueValidator(9999)]
 
 
 class AgencyGroupQuerySet(models.QuerySet):
@@ -24,9 +27,9 @@ class AgencyGroup(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
-    first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True,
+    first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True, validators=YEAR_RANGE,
                                                   help_text=_("The first evaluation year of the block; blank: always."))
-    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True,
+    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True, validators=YEAR_RANGE,
                                                  help_text=_("The last evaluation year of the block; blank: still."))
 
     objects = AgencyGroupQuerySet.as_manager()
@@ -55,13 +58,20 @@ class AgencyGroup(models.Model):
         # Here as well as in save(): the slug made from the name is checked for uniqueness with the form's fields.
         if not self.slug:
             self.slug = vietnamese.slugify(self.name)
+        if self.pk:  # its years keep every year it already has participants in (rankings.Participant)
+            outside = sorted({year for year in self.participants.values_list("year__year", flat=True)
+                              if not self.exists_in(year)})
+            if outside:
+                raise ValidationError(_("The block has participants in %(years)s: its years must include them.")
+                                      % {"years": ", ".join(map(str, outside))})
 
     @property
     def localized_name(self):
         return localized(self.name, self.name_en)
 
     def exists_in(self, year_number):
-        return (self.first_year or 0) <= year_number <= (self.last_year or 9999)
+        return ((self.first_year is None or self.first_year <= year_number)
+                and (self.last_year is None or year_number <= self.last_year))
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -105,6 +115,8 @@ class Agency(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        if vietnamese.compact(self.name) == "":
+            raise ValidationError({"name": _("Give the agency's name.")})
         if not self.slug:
             self.slug = vietnamese.slugify(self.name)
 
@@ -149,7 +161,7 @@ class Succession(models.Model):
     # The successor goes on with the predecessor's history; otherwise it starts afresh.
     CONTINUING = {Kind.RENAMED, Kind.MERGED}
 
-    year = models.PositiveSmallIntegerField(_("takes effect in"),
+    year = models.PositiveSmallIntegerField(_("takes effect in"), validators=YEAR_RANGE,
                                             help_text=_("The first evaluation year it applies to."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     predecessor = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="successions",
@@ -181,18 +193,18 @@ class Succession(models.Model):
         return f"{self.year}: {self.predecessor} {self.get_kind_display()}{successor}"
 
     def clean(self):
-        if not self.predecessor_id or not self.year:
-            return
-        others = Succession.objects.exclude(pk=self.pk)
-        # One fate per agency and year: split rows share theirs, every other kind stands alone.
-        fates = others.filter(predecessor=self.predecessor_id, year=self.year)
-        if fates.exclude(kind=Succession.Kind.SPLIT).exists() or (fates.exists() and self.kind != self.Kind.SPLIT):
-            raise ValidationError(_("%(agency)s already has a succession in %(year)s: an agency is succeeded once a "
-                                    "year (a split into several is one succession of several rows).")
-                                  % {"agency": self.predecessor, "year": self.year})
-        if self.successor_id and self._leads_back():
-            raise ValidationError({"successor": _("%(successor)s comes from %(agency)s already: the successions "
-                                                  "would go round in a circle.")
+        if self.predecessor_id is None or self.year is None:
+            return  # the form names the missing field
+        # One fate per agency: it ends the agency (a split into several is one fate of several rows, in one year).
+        fates = Succession.objects.exclude(pk=self.pk).filter(predecessor=self.predecessor_id)
+        if fates.exclude(kind=Succession.Kind.SPLIT, year=self.year).exists() or (
+                fates.exists() and self.kind != self.Kind.SPLIT):
+            raise ValidationError(_("%(agency)s already has its succession (%(fate)s): an agency is succeeded once "
+                                    "(a split into several is one succession of several rows).")
+                                  % {"agency": self.predecessor, "fate": fates.first()})
+        if self.successor_id and self.successor_id != self.predecessor_id and self._leads_back():
+            raise ValidationError({"successor": _("%(agency)s already comes, directly or not, from %(successor)s: the "
+                                                  "successions would go round in a circle.")
                                    % {"successor": self.successor, "agency": self.predecessor}})
 
     def _leads_back(self):

@@ -13,8 +13,10 @@ class TolerantAutocompleteSelect(AutocompleteSelect):
         usable = []
         for item in value:
             try:
-                target.to_python(item)
+                key = target.to_python(item)
             except ValidationError:
+                continue
+            if isinstance(key, int) and not -(2**63) <= key < 2**63:  # beyond any database's integer: no such row
                 continue
             usable.append(item)
         return super().optgroups(name, usable, attr)

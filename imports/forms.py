@@ -11,6 +11,14 @@ class ScoreSheetForm(forms.Form):
     year = forms.ModelChoiceField(label=_("Year"), queryset=EvaluationYear.objects.all(), to_field_name="year")
     agency_group = forms.ModelChoiceField(label=_("Block"), queryset=AgencyGroup.objects.all(), to_field_name="slug")
 
+    def clean(self):
+        cleaned = super().clean()
+        year, block = cleaned.get("year"), cleaned.get("agency_group")
+        if year and block and not block.exists_in(year.year):
+            self.add_error("agency_group", _("The block “%(block)s” does not exist in %(year)s.")
+                           % {"block": block, "year": year})
+        return cleaned
+
 
 class ScoreImportForm(ScoreSheetForm):
     file = forms.FileField(label=_("Spreadsheet (XLSX, ODS or CSV)"))

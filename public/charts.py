@@ -54,11 +54,16 @@ def history_line(history, forebears=()):
 
     `history` is [(year, standing or None), ...], oldest first; a year without a standing leaves a gap.
     `forebears` are [(year, standing, name)]: the results of the agencies it was formed from, drawn apart (hollow,
-    in another colour, named) because they are theirs.
+    in another colour per agency, named) because they are theirs; their years join the axis.
     """
     points = points_formatter()
     width, height, left, right, top, bottom = 800, 320, 48, 24, 24, 40
-    step = (width - left - right) / max(1, len(history) - 1)
+    own = dict(history)
+    years = sorted({*own, *(year for year, _standing, _name in forebears)}, key=lambda year: year.year)
+    step = (width - left - right) / max(1, len(years) - 1)
+
+    def x_of(year):
+        return left + step * years.index(year) if len(years) > 1 else (left + width - right) / 2
 
     def y_of(percent):
         return top + (height - top - bottom) * (1 - percent / 100)
@@ -68,8 +73,8 @@ def history_line(history, forebears=()):
         y = y_of(percent)
         grid.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="chart-grid"/>')
         grid.append(_text(left - 8, y + 4, f"{percent} %", "chart-axis", "end"))
-    for n, (year, standing) in enumerate(history):
-        x = left + step * n if len(history) > 1 else (left + width - right) / 2
+    for year in years:
+        x, standing = x_of(year), own.get(year)
         marks.append(_text(x, height - bottom + 22, str(year), "chart-axis", "middle"))
         if standing is None:
             runs, run = runs + [run], []
@@ -78,11 +83,10 @@ def history_line(history, forebears=()):
         run.append(f"{x:.1f},{y:.1f}")
         marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="series-0"/>')
         marks.append(_text(x, y - 10, f"{points(standing.percent)} %", "chart-value", "middle"))
-    columns = {year: n for n, (year, _standing) in enumerate(history)}
-    for n, (year, standing, name) in enumerate(forebears):
-        x = left + step * columns[year] if len(history) > 1 else (left + width - right) / 2
-        y = y_of(float(standing.percent))
-        css_class = f"series-{1 + n % (SERIES - 1)}"
+    colours = {}  # each forebear its colour
+    for year, standing, name in forebears:
+        x, y = x_of(year), y_of(float(standing.percent))
+        css_class = colours.setdefault(name, f"series-{1 + len(colours) % (SERIES - 1)}")
         marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="chart-forebear {css_class}">'
                      f"<title>{escape(name)}: {points(standing.percent)} %</title></circle>")
         marks.append(_text(x + 8, y + 4, f"{name}: {points(standing.percent)} %", "chart-value"))

@@ -22,7 +22,7 @@ def records(ranking):
         yield [
             s.rank, s.rank_change, neutralise(s.name), neutralise(s.slug), s.points, s.excluded, s.applicable_max,
             s.total, ranking.max_total, s.percent, neutralise(s.band.name) if s.band else None, s.ranked,
-            neutralise(s.unranked_reason), ";".join(p["slug"] for p in s.predecessors),
+            neutralise(s.unranked_reason), ";".join(f'{p["kind"]}:{p["slug"]}' for p in s.predecessors),
             *(s.groups[g.code] for g in ranking.group_maxima),
         ]
 

@@ -2,6 +2,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -55,6 +56,19 @@ def _year_links(published, blocks, block, view_name):
         if same:
             links.append((year, reverse(view_name, args=[year.year, same.slug])))
     return links
+
+
+def succession_groups(successions, side):
+    """[(kind, year, the other agencies as links)]: one sentence per kind and year ("formed in 2025 from A, B")."""
+    groups = {}
+    for succession in successions:
+        other = getattr(succession, side)
+        groups.setdefault((succession.kind, succession.year), [])
+        if other is not None:
+            groups[succession.kind, succession.year].append(other)
+    return [(kind, year, format_html_join(", ", '<a href="{}">{}</a>', (
+        (reverse("public:agency", args=[agency.slug]), agency.name) for agency in others)))
+            for (kind, year), others in groups.items()]
 
 
 @public_page
@@ -124,7 +138,7 @@ def agency(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("group"), slug=slug)
     published = PublishedYears()
     years = list(published)
-    lineage = agency_lineage(agency)
+    lineage = agency_lineage(agency, until=published.latest.year if published else None)
     by_year = build_rankings(years=years, published=published,
                              blocks=list(AgencyGroup.objects.filter(pk__in=lineage.block_ids)))
 
@@ -136,21 +150,25 @@ def agency(request, slug):
     # (year, the block's ranking, the agency's standing or None), newest first
     history = [(year, *result(agency.pk, year)) for year in years]
     # The results of the agencies it was renamed from, formed from or split from, before it: theirs, marked so.
-    forebears = [(year, ranking, standing, succession.predecessor)
-                 for succession in lineage.forebears for year in years if year.year < succession.year
-                 for ranking, standing in [result(succession.predecessor_id, year)] if standing]
+    forebears = sorted(((year, ranking, standing, succession.predecessor)
+                        for succession in lineage.forebears for year in years if year.year < succession.year
+                        for ranking, standing in [result(succession.predecessor_id, year)] if standing),
+                       key=lambda row: (-row[0].year, row[2].sort_key))
     # A year without a result of its own is left out where it means nothing: its forebears' years, and the years
     # after it was merged, split or dissolved.
     covered, ended = {year for year, *_rest in forebears}, min((s.year for s in lineage.fates), default=None)
     history = [(year, ranking, standing) for year, ranking, standing in history
                if standing or (year not in covered and (ended is None or year.year < ended))]
     ranked_years = [year for year, _block, standing in history if standing]
+    if not ranked_years and not forebears:
+        raise Http404("The agency has no published result.")  # nor is anything of it told before publication
 
     chosen, requested = None, _requested_year(YearForm(request.GET))
     if ranked_years:
         chosen = published.get(requested) if requested else ranked_years[0]
     context = {"agency": agency, "published": published, "history": history, "forebears": forebears,
-               "lineage": lineage, "chosen": chosen}
+               "origins": succession_groups(lineage.origins, "predecessor"),
+               "fates": succession_groups(lineage.fates, "successor"), "chosen": chosen}
     if chosen:
         block, standing = result(agency.pk, chosen)
         if standing is None:
@@ -255,15 +273,20 @@ def search(request):
     query = request.GET.get("q", "").strip()
     results = []
     if compact(query):
-        matched = Participant.objects.matching(query).filter(year__status=EvaluationYear.Status.PUBLISHED)
-        agencies = list(Agency.objects.filter(Q(pk__in=matched.values("agency_id"))
-                                              | Q(search_text__contains=compact(query))).order_by("sort_key")
+        # Only agencies evaluated in a published year, and what became of them by then.
+        published = Participant.objects.filter(year__status=EvaluationYear.Status.PUBLISHED)
+        agencies = list(Agency.objects.filter(
+            Q(pk__in=published.matching(query).values("agency_id"))
+            | Q(search_text__contains=compact(query), pk__in=published.values("agency_id"))).order_by("sort_key")
                         [:SEARCH_LIMIT])
+        latest = EvaluationYear.objects.published().order_by("-year").values_list("year", flat=True).first()
         participations, fates = {}, {}
-        published = Participant.objects.filter(agency__in=agencies, year__status=EvaluationYear.Status.PUBLISHED)
-        for participant in published.select_related("year", "block").order_by("-year__year"):
+        for participant in (published.filter(agency__in=agencies).select_related("year", "block")
+                            .order_by("-year__year")):
             participations.setdefault(participant.agency_id, []).append(participant)
-        for succession in Succession.objects.filter(predecessor__in=agencies).select_related("successor"):
+        for succession in Succession.objects.filter(predecessor__in=agencies, year__lte=latest or 0).select_related(
+                "successor"):
             fates.setdefault(succession.predecessor_id, []).append(succession)
-        results = [(agency, participations.get(agency.pk, []), fates.get(agency.pk, [])) for agency in agencies]
+        results = [(agency, participations.get(agency.pk, []), succession_groups(fates.get(agency.pk, []), "successor"))
+                   for agency in agencies]
     return render(request, "public/search.html", {"query": query, "results": results, "limit": SEARCH_LIMIT})

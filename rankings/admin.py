@@ -1,12 +1,16 @@
 from pathlib import PurePath
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
+from agencies.models import Succession
 from common.history_admin import ReadOnlyHistoryAdmin
 from criteria.admin import FrozenYearAdmin
+from criteria.models import EvaluationYear
 
 from .entry import ScoreEntryViews
 from .models import Band, Participant, Score
@@ -19,6 +23,39 @@ admin.site.site_title = gettext_lazy("E-government ranking")
 class BandAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "min_percent"]
     ordering = ["-min_percent"]
+
+
+class SuccessionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("year")
+        if year and EvaluationYear.objects.published().filter(year__gte=year).exists():
+            raise ValidationError(FROZEN_SUCCESSION_MESSAGE % {"year": year})
+        return cleaned
+
+
+# A succession changes the comparison of every year from the one it takes effect in.
+FROZEN_SUCCESSION_MESSAGE = gettext_lazy("A year from %(year)s on is published: a succession taking effect then would "
+                                         "change its results. Unpublish that year first, with a reason.")
+
+
+@admin.register(Succession)
+class SuccessionAdmin(FrozenYearAdmin):
+    """Renames, mergers, formations, splits and dissolutions, with the year they take effect (kept in the history).
+
+    Registered here, where years are known: one taking effect in or before a published year is frozen with it
+    (FrozenYearAdmin reads its year number as the year).
+    """
+
+    form = SuccessionForm
+    list_display = ["year", "predecessor", "kind", "successor", "note"]
+    list_filter = ["year", "kind"]
+    list_select_related = ["predecessor", "successor"]
+    search_fields = ["predecessor__name", "successor__name", "note"]
+    autocomplete_fields = ["predecessor", "successor"]
+
+    def is_frozen(self, obj):
+        return obj is not None and EvaluationYear.objects.published().filter(year__gte=obj.year).exists()
 
 
 @admin.register(Participant)

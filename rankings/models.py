@@ -194,6 +194,8 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "agency"], name="one_participation_per_year",
                                     violation_error_message=_("This agency already takes part in this year.")),
+            models.UniqueConstraint(fields=["year", "block", "name"], name="one_name_per_block_and_year",
+                                    violation_error_message=_("Another agency of this block has this name this year.")),
         ]
         indexes = [models.Index(fields=["year", "block"], name="participant_year_block_idx")]
 
@@ -214,6 +216,14 @@ class Participant(models.Model):
     def clean(self):
         if self.year_id:
             self.year.check_not_published()
+        if is_blank(self.name):
+            raise ValidationError({"name": _("Give the agency's name of that year.")})
+        if self.year_id and self.agency_id:
+            self.check_agency_still_there()
+            if self.block_id and Score.objects.filter(agency=self.agency_id, criterion__year=self.year_id).exclude(
+                    criterion__agency_group=self.block_id).exists():
+                raise ValidationError({"block": _("The agency has scores on the criteria of another block this year: "
+                                                  "it stays in that block while they are there.")})
         if self.unranked_reason and is_blank(self.unranked_reason):
             raise ValidationError({"unranked_reason": _("Say why the agency is not ranked, or leave it blank.")})
         if self.year_id and self.block_id and not self.block.exists_in(self.year.year):
@@ -223,6 +233,13 @@ class Participant(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    def check_agency_still_there(self):
+        """An agency merged, formed into another, split, renamed or dissolved takes part in no later year."""
+        fate = self.agency.successions.filter(year__lte=self.year.year).order_by("year").first()
+        if fate:
+            raise ValidationError({"agency": _("%(agency)s no longer exists in %(year)s: %(fate)s.")
+                                   % {"agency": self.agency, "year": self.year, "fate": fate}})
 
 
 class Band(models.Model):

@@ -328,10 +328,11 @@ class Lineage:
         return {*self.blocks.values(), self.agency.group_id}
 
 
-def agency_lineage(agency):
-    """The agency's Lineage. Two queries."""
-    successions = list(Succession.objects.filter(Q(successor=agency) | Q(predecessor=agency))
-                       .select_related("predecessor", "successor").order_by("year"))
+def agency_lineage(agency, until):
+    """The agency's Lineage, by the successions that take effect up to the year `until` (the latest published year
+    for the public: a reorganisation still to come is not told). Two queries."""
+    successions = list(Succession.objects.filter(Q(successor=agency) | Q(predecessor=agency), year__lte=until or 0)
+                       .select_related("predecessor", "successor").order_by("year", "predecessor__sort_key"))
     origins = [s for s in successions if s.successor_id == agency.pk]
     forebears = [s for s in origins if s.kind != Succession.Kind.MERGED]  # the absorbed keep their own history
     blocks = {(agency_id, year_id): block_id for agency_id, year_id, block_id in Participant.objects.filter(

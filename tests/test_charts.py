@@ -47,7 +47,7 @@ def test_the_bar_chart_draws_each_total_to_the_scale_of_the_maximum(ranked_block
 def test_the_line_chart_leaves_a_gap_for_a_year_without_a_result(ranked_block):
     ranking_2018, ranking_2019 = ranked_block
     hostile = ranking_2019.standings[-1]
-    history = [(ranking_2018.year, None), (ranking_2019.year, hostile), (ranking_2019.year, hostile)]
+    history = [(ranking_2018.year, None), (ranking_2019.year, hostile), (factories.evaluation_year(2020), hostile)]
 
     svg = ET.fromstring(charts.history_line(history))
 
