@@ -160,6 +160,8 @@ class Succession(models.Model):
 
     # The successor goes on with the predecessor's history; otherwise it starts afresh.
     CONTINUING = {Kind.RENAMED, Kind.MERGED}
+    # The successor did not exist before (a renamed agency is a new row under its new name).
+    BEGINNING = {Kind.RENAMED, Kind.FORMED, Kind.SPLIT}
 
     year = models.PositiveSmallIntegerField(_("takes effect in"), validators=YEAR_RANGE,
                                             help_text=_("The first evaluation year it applies to."))

@@ -176,13 +176,16 @@ class Member:
 
 def block_members(year, block):
     """The agencies evaluated in a block in a year, under the names of that year, in Vietnamese alphabetical order:
-    its participants, and the block's active agencies that take part nowhere else yet that year (a year's first
-    sheet is made of them). Two queries."""
+    its participants, and, in a year not yet published, the block's active agencies that take part nowhere else yet
+    that year and did not begin later (a year's first sheet is made of them). Three queries."""
     participants = list(Participant.objects.filter(year=year).select_related("agency"))
     placed = {p.agency_id for p in participants}
     members = [(p.sort_key, Member(p.agency, p.name, p.short_name)) for p in participants if p.block_id == block.pk]
-    members += [(a.sort_key, Member(a, a.name, a.short_name))
-                for a in Agency.objects.filter(group=block, is_active=True) if a.pk not in placed]
+    if not year.is_published:  # a published year's members are its participants; an agency begun later is none
+        newer = Agency.objects.filter(origins__year__gt=year.year, origins__kind__in=Succession.BEGINNING)
+        members += [(a.sort_key, Member(a, a.name, a.short_name))
+                    for a in Agency.objects.filter(group=block, is_active=True).exclude(pk__in=newer)
+                    if a.pk not in placed]
     return [member for _key, member in sorted(members, key=lambda pair: (pair[0], pair[1].agency.pk))]
 
 
@@ -273,9 +276,7 @@ def build_rankings(*, years, published, blocks):
                 or ("" if numbers.applicable_max > 0 else _("No criterion applies to this agency.")),
                 band=band_for(numbers.percent, classes[year.pk, block.pk] or bands) if numbers.applicable_max > 0
                 else None,
-                predecessors=[{"slug": o["slug"], "name": o["name"], "kind": o["kind"],
-                               "agency_id": o["predecessor_id"]}
-                              for o in origins.get(agency_id, ()) if since < o["year"] <= year.year],
+                predecessors=predecessors_of(agency_id, origins, since, year.year),
             ))
         ranking.standings = results.assign_ranks(standings)
         return ranking
@@ -292,15 +293,32 @@ def build_rankings(*, years, published, blocks):
     return {(year.pk, block.pk): built[year.pk, block.pk] for year in years for block in blocks}
 
 
+def predecessors_of(agency_id, origins, since, until):
+    """The agencies `agency_id` came from in the years (since, until], following renames back: a name changed twice
+    since the previous published year still continues from the first. `origins` is {successor id: [successions]}."""
+    found, todo, seen = [], [agency_id], {agency_id}
+    while todo:
+        current = todo.pop(0)
+        for origin in origins.get(current, ()):
+            if since < origin["year"] <= until and origin["predecessor_id"] not in seen:
+                seen.add(origin["predecessor_id"])
+                found.append({"slug": origin["slug"], "name": origin["name"], "kind": origin["kind"],
+                              "agency_id": origin["predecessor_id"]})
+                if origin["kind"] == Succession.Kind.RENAMED:
+                    todo.append(origin["predecessor_id"])
+    return found
+
+
 def rank_change(standing, previous_ranks):
     """Places gained since the previous published year, by the comparison rule (agencies.Succession): an agency
     formed or split since has none; a renamed one continues from its former self; None when it was not ranked."""
     if standing.rank is None or standing.newly_formed:
         return None
     before = previous_ranks.get(standing.agency_id)
-    if before is None:
-        renamed = [p for p in standing.predecessors if p["kind"] == Succession.Kind.RENAMED]
-        before = previous_ranks.get(renamed[0]["agency_id"]) if renamed else None
+    if before is None:  # its former self, by the renames back from it
+        renamed = [previous_ranks.get(p["agency_id"]) for p in standing.predecessors
+                   if p["kind"] == Succession.Kind.RENAMED]
+        before = next((rank for rank in renamed if rank is not None), None)
     return None if before is None else before - standing.rank
 
 
