@@ -74,11 +74,6 @@ class AgencyGroup(models.Model):
                 and (self.last_year is None or year_number <= self.last_year))
 
 
-class AgencyQuerySet(models.QuerySet):
-    def alphabetical(self):
-        return self.order_by("sort_key", "pk")
-
-
 class Agency(models.Model):
     name = models.CharField(_("name"), max_length=255, unique=True)
     short_name = models.CharField(
@@ -94,8 +89,6 @@ class Agency(models.Model):
     # diacritic-free matching, which neither SQLite nor a default PostgreSQL collation provides.
     sort_key = models.CharField(max_length=800, editable=False, db_index=True)
     search_text = models.CharField(max_length=400, editable=False)
-
-    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_key"]
@@ -204,6 +197,14 @@ class Succession(models.Model):
             raise ValidationError(_("%(agency)s already has its succession (%(fate)s): an agency is succeeded once "
                                     "(a split into several is one succession of several rows).")
                                   % {"agency": self.predecessor, "fate": fates.first()})
+        # Participations (rankings.Participant) on the wrong side of it: the agency would take part after its end.
+        if self.predecessor.participations.filter(year__year__gte=self.year).exists():
+            raise ValidationError({"year": _("%(agency)s takes part in %(year)s or later: it cannot end in %(year)s.")
+                                   % {"agency": self.predecessor, "year": self.year}})
+        if self.successor_id and self.kind in self.BEGINNING and self.successor.participations.filter(
+                year__year__lt=self.year).exists():
+            raise ValidationError({"successor": _("%(agency)s already takes part before %(year)s: it cannot begin "
+                                                  "then.") % {"agency": self.successor, "year": self.year}})
         if self.successor_id and self.successor_id != self.predecessor_id and self._leads_back():
             raise ValidationError({"successor": _("%(agency)s already comes, directly or not, from %(successor)s: the "
                                                   "successions would go round in a circle.")

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.models import AgencyGroup
 from common.data_version import invalidate_public_pages
 
 from .models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
@@ -29,14 +30,16 @@ def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[Ev
         raise ValidationError(
             _("The year %(year)s already has criteria or criteria groups; nothing was copied.") % {"year": target_year}
         )
-    source_groups = list(source.criteria_groups.order_by("pk"))
+    # Only the blocks that exist in the target year: a block that has ended takes no new criteria.
+    blocks = AgencyGroup.objects.in_year(target_year)
+    source_groups = list(source.criteria_groups.filter(agency_group__in=blocks).order_by("pk"))
     copied_groups = CriteriaGroup.objects.bulk_create(
         CriteriaGroup(year=target, agency_group_id=g.agency_group_id, code=g.code, name=g.name, name_en=g.name_en,
                       short_name=g.short_name, short_name_en=g.short_name_en, order=g.order)
         for g in source_groups
     )
     groups = {original.pk: copy for original, copy in zip(source_groups, copied_groups, strict=True)}
-    originals = list(source.criteria.order_by("pk"))
+    originals = list(source.criteria.filter(agency_group__in=blocks).order_by("pk"))
     copies = {}  # id of the original -> its copy
     # Parents before children, one bulk insert per level of the tree.
     remaining = originals
@@ -66,7 +69,7 @@ def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[Ev
     ResultClass.objects.bulk_create(  # the year's classes are part of its framework
         ResultClass(year=target, agency_group_id=c.agency_group_id, name=c.name, name_en=c.name_en,
                     min_percent=c.min_percent)
-        for c in source.result_classes.all()
+        for c in source.result_classes.filter(agency_group__in=blocks)
     )
     invalidate_public_pages()  # bulk writes send no signal
     return target, len(copies)

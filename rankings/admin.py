@@ -25,6 +25,11 @@ class BandAdmin(admin.ModelAdmin):
     ordering = ["-min_percent"]
 
 
+# A succession changes the comparison of every year from the one it takes effect in.
+FROZEN_SUCCESSION_MESSAGE = gettext_lazy("A year from %(year)s on is published: a succession taking effect then would "
+                                         "change its results. Unpublish that year first, with a reason.")
+
+
 class SuccessionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
@@ -32,11 +37,6 @@ class SuccessionForm(forms.ModelForm):
         if year and EvaluationYear.objects.published().filter(year__gte=year).exists():
             raise ValidationError(FROZEN_SUCCESSION_MESSAGE % {"year": year})
         return cleaned
-
-
-# A succession changes the comparison of every year from the one it takes effect in.
-FROZEN_SUCCESSION_MESSAGE = gettext_lazy("A year from %(year)s on is published: a succession taking effect then would "
-                                         "change its results. Unpublish that year first, with a reason.")
 
 
 @admin.register(Succession)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup
 from criteria.models import Criterion, EvaluationYear
+from criteria.rules import Rule
 
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm
 from .models import Participant, Score
@@ -90,11 +91,15 @@ class ScoreEntryViews:
         ranking = block_ranking(published=PublishedYears(), year=year, block=block)
         standing = ranking.standing_of(agency.pk)
         show_rank = year.is_published or sees_every_agency(request.user)
+        # Points relative to the block's best tell the others' figures: a reporter sees them once published, and
+        # no total that holds them before.
+        hides_relative = not show_rank and any(c.rule == Rule.RELATIVE for c in criteria)
         parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
         sections = []
         for criteria_group in year.criteria_groups.filter(agency_group=block).order_by("order", "code"):
             rows = [(parents.get(c.parent_id), c, stored.get(c.pk),
-                     {name: form[AgencyScoresForm.field_name(name, c)] for name in form.names[c.pk]})
+                     {name: form[AgencyScoresForm.field_name(name, c)] for name in form.names[c.pk]},
+                     not (hides_relative and c.rule == Rule.RELATIVE))
                     for c in criteria if c.criteria_group_id == criteria_group.pk]
             if rows:
                 sections.append((criteria_group, rows))
@@ -107,7 +112,8 @@ class ScoreEntryViews:
             "form": form,
             "editable": editable,
             "sections": sections,
-            "standing": standing,
+            "standing": None if hides_relative else standing,
+            "total_hidden": hides_relative and standing is not None,
             "show_rank": show_rank,
             "max_total": ranking.max_total,
             "block": block,

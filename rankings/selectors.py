@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -60,10 +60,6 @@ class Standing:
     def newly_formed(self):
         """Formed from others or split from one since the previous published year: it has no change in rank."""
         return any(p["kind"] not in Succession.CONTINUING for p in self.predecessors)
-
-    @property
-    def absorbed(self):
-        return [p for p in self.predecessors if p["kind"] == Succession.Kind.MERGED]
 
 @dataclass
 class GroupMaximum:
@@ -127,11 +123,14 @@ class Ranking:
         }
 
     def group_percents(self, standing=None):
-        """{criteria group code: percent of what applies of it} for `standing`, or for the block's average; a group
-        none of whose criteria apply counts 0."""
-        if standing is None:
-            average = self.average()
-            return {g.code: results.group_percent(average["groups"][g.code], 0, g.maximum) for g in self.group_maxima}
+        """{criteria group code: percent of what applies of it} for `standing`, or for the block's ranked agencies
+        together; a group none of whose criteria apply counts 0."""
+        if standing is None:  # the block's: what its ranked agencies achieved of what applies to them
+            ranked = self.ranked
+            return {g.code: results.group_percent(sum(s.groups[g.code] for s in ranked),
+                                                  sum(s.group_excluded[g.code] for s in ranked),
+                                                  g.maximum * len(ranked)) or 0
+                    for g in self.group_maxima}
         return {g.code: results.group_percent(standing.groups[g.code], standing.group_excluded[g.code], g.maximum) or 0
                 for g in self.group_maxima}
 
@@ -177,15 +176,16 @@ class Member:
 def block_members(year, block):
     """The agencies evaluated in a block in a year, under the names of that year, in Vietnamese alphabetical order:
     its participants, and, in a year not yet published, the block's active agencies that take part nowhere else yet
-    that year and did not begin later (a year's first sheet is made of them). Three queries."""
+    that year, did not begin later and have not ended (a year's first sheet is made of them). Two queries."""
     participants = list(Participant.objects.filter(year=year).select_related("agency"))
     placed = {p.agency_id for p in participants}
     members = [(p.sort_key, Member(p.agency, p.name, p.short_name)) for p in participants if p.block_id == block.pk]
     if not year.is_published:  # a published year's members are its participants; an agency begun later is none
         newer = Agency.objects.filter(origins__year__gt=year.year, origins__kind__in=Succession.BEGINNING)
+        ended = Agency.objects.filter(successions__year__lte=year.year)
         members += [(a.sort_key, Member(a, a.name, a.short_name))
                     for a in Agency.objects.filter(group=block, is_active=True).exclude(pk__in=newer)
-                    if a.pk not in placed]
+                    .exclude(pk__in=ended) if a.pk not in placed]
     return [member for _key, member in sorted(members, key=lambda pair: (pair[0], pair[1].agency.pk))]
 
 
@@ -349,10 +349,20 @@ class Lineage:
 def agency_lineage(agency, until):
     """The agency's Lineage, by the successions that take effect up to the year `until` (the latest published year
     for the public: a reorganisation still to come is not told). Two queries."""
-    successions = list(Succession.objects.filter(Q(successor=agency) | Q(predecessor=agency), year__lte=until or 0)
+    successions = list(Succession.objects.filter(year__lte=until or 0)
                        .select_related("predecessor", "successor").order_by("year", "predecessor__sort_key"))
     origins = [s for s in successions if s.successor_id == agency.pk]
-    forebears = [s for s in origins if s.kind != Succession.Kind.MERGED]  # the absorbed keep their own history
+    # The forebears whose results its page shows: formed or split from, or renamed from — back through every rename.
+    # The absorbed keep their own history.
+    forebears, todo = [], [agency.pk]
+    while todo:
+        current = todo.pop(0)
+        for succession in successions:
+            if (succession.successor_id == current and succession.kind != Succession.Kind.MERGED
+                    and succession not in forebears):
+                forebears.append(succession)
+                if succession.kind == Succession.Kind.RENAMED:
+                    todo.append(succession.predecessor_id)
     blocks = {(agency_id, year_id): block_id for agency_id, year_id, block_id in Participant.objects.filter(
         agency__in={agency.pk, *(s.predecessor_id for s in forebears)}).values_list("agency_id", "year_id", "block_id")}
     return Lineage(agency, origins, [s for s in successions if s.predecessor_id == agency.pk], blocks, forebears)
@@ -366,7 +376,7 @@ class PublicationRecord:
 
 
 def publication_record(year):
-    """What the method page says about a year's publication, from the change history. Four queries at most."""
+    """What the method page says about a year's publication, from the change history. Eight queries at most."""
     history = year.history.order_by("history_date").values("status", "history_date", "history_change_reason")
     history = list(history)
     published = [h["history_date"] for h in history if h["status"] == EvaluationYear.Status.PUBLISHED]
@@ -377,7 +387,12 @@ def publication_record(year):
     # A score an import created has no history record of its own: its import log says when it came.
     changed = (Score.history.filter(criterion__year=year, history_date__gt=first).exists()
                or ImportLog.objects.filter(year=year, applied_at__gt=first, created__gt=0).exists()
-               or Criterion.history.filter(year=year, history_date__gt=first).exists())
+               or Criterion.history.filter(year=year, history_date__gt=first).exists()
+               # names, ranked or not, groups, classes and the successions that the year's comparison reads
+               or Participant.history.filter(year=year, history_date__gt=first).exists()
+               or CriteriaGroup.history.filter(year=year, history_date__gt=first).exists()
+               or ResultClass.history.filter(year=year, history_date__gt=first).exists()
+               or Succession.history.filter(year__lte=year.year, history_date__gt=first).exists())
     return PublicationRecord(first, reasons, changed)
 
 
@@ -439,7 +454,7 @@ def agency_profile(agency, ranking, standing):
              for g in ranking.group_maxima}
     shared = sorted((g for g in ranking.group_maxima if share[g.code] is not None),
                     key=lambda g: share[g.code], reverse=True)
-    totals = sorted((s.total for s in ranking.standings), reverse=True)
+    totals = sorted((s.total for s in ranking.ranked), reverse=True) or [standing.total]
     return {
         "block_ranking": ranking,
         "standing": standing,

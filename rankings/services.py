@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyGroup
 from common.data_version import invalidate_public_pages
 from common.numbers import lazy_message
 from common.text import is_blank
@@ -71,20 +71,22 @@ def score_errors(criterion, score):
     """Why the score cannot stand on `criterion`, naming it: points above the maximum, figures the rule cannot
     read, a score on a criterion marked not applicable. Empty when it can."""
     params = {"code": criterion.code, "name": criterion.name}
+    # What each side (the agency's self-assessment, the appraisal) holds: the mark replaces the appraisal only.
+    sides = ["self_assessed"] if score.not_applicable else list(POINT_FIELDS)
+    errors = []
     if score.not_applicable:
-        # The self-assessment stays as the agency made it; the official value is what the mark replaces.
         if (not criterion.is_computed and score.value is not None) or any(
                 getattr(score, f) is not None for f in FIGURE_FIELDS["value"]):
-            return [lazy_message(_("Criterion %(code)s “%(name)s” is marked not applicable: it cannot also hold a "
-                                   "score. Clear the score or the mark."), **params)]
+            errors.append(lazy_message(_("Criterion %(code)s “%(name)s” is marked not applicable: it cannot also "
+                                         "hold a score. Clear the score or the mark."), **params))
         if is_blank(score.not_applicable_reason):
-            return [lazy_message(_("Criterion %(code)s “%(name)s”: say why it does not apply."), **params)]
-        return []
+            errors.append(lazy_message(_("Criterion %(code)s “%(name)s”: say why it does not apply."), **params))
     if criterion.is_computed:
-        return [error for error in (rules.figures_error(criterion, *(getattr(score, f) for f in figures))
-                                    for figures in FIGURE_FIELDS.values()) if error]
-    return [error for error in (score_value_error(criterion, getattr(score, f)) for f in POINT_FIELDS
-                                if getattr(score, f) is not None) if error]
+        errors += [rules.figures_error(criterion, *(getattr(score, f) for f in FIGURE_FIELDS[side])) for side in sides]
+    else:
+        errors += [score_value_error(criterion, getattr(score, side)) for side in sides
+                   if getattr(score, side) is not None]
+    return [error for error in errors if error]
 
 
 @transaction.atomic
@@ -148,8 +150,8 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
     if errors:
         raise ValidationError(errors)
 
-    _write_scores(to_create=to_create, to_update=to_update, to_delete=to_delete, fields=SCORE_FIELDS, user=user)
     take_part(year, [agency], block_id, user=user)
+    _write_scores(to_create=to_create, to_update=to_update, to_delete=to_delete, fields=SCORE_FIELDS, user=user)
     recompute_points([c for c in criteria.values() if c.is_computed], user=user)
 
 
@@ -182,11 +184,14 @@ def save_imported_scores(*, year: EvaluationYear, values: dict, stored: dict, us
             to_update.append(score)
     # A new score's origin is the import's log, which keeps the file: no history record of its own, so that an
     # import stays within three times a plain bulk insert (docs/benchmarks.md).
-    _write_scores(to_create=to_create, to_update=to_update, fields=IMPORTED_FIELDS, user=user, reason=reason,
-                  record_new=False)
+    errors = [error for score in [*to_create, *to_update] for error in score_errors(score.criterion, score)]
+    if errors:  # the import told each problem with its row and column already: this is the guarantee
+        raise ValidationError(errors)
     for block_id in {criterion.agency_group_id for _agency, criterion in values}:
         take_part(year, {agency for agency, criterion in values if criterion.agency_group_id == block_id}, block_id,
                   user=user)
+    _write_scores(to_create=to_create, to_update=to_update, fields=IMPORTED_FIELDS, user=user, reason=reason,
+                  record_new=False)
     recompute_points({criterion for _agency, criterion in values if criterion.is_computed}, user=user, reason=reason)
     return len(to_create), len(to_update), len(values) - len(to_create) - len(to_update)
 
@@ -212,12 +217,19 @@ def _write_scores(*, to_create, to_update, fields, user, reason=None, to_delete=
     invalidate_public_pages()  # bulk writes send no signal
 
 
-
 def take_part(year, agencies, block_id, *, user):
     """Agencies scored in a year take part in it: those without a participation get one, under their current name,
-    in the block of the criteria they were scored on. Two queries."""
+    in the block of the criteria they were scored on — unless the block does not exist that year or the agency no
+    longer does (merged, formed into another, split, renamed or dissolved by then): ValidationError, nothing
+    written. Called before the scores are written."""
     present = set(Participant.objects.filter(year=year, agency__in=agencies).values_list("agency_id", flat=True))
     new = [Participant.of(agency, year, block_id) for agency in agencies if agency.pk not in present]
+    if new and not AgencyGroup.objects.get(pk=block_id).exists_in(year.year):
+        raise ValidationError(_("The block of these criteria does not exist in %(year)s.") % {"year": year})
+    ended = Agency.objects.filter(pk__in=[p.agency_id for p in new], successions__year__lte=year.year)
+    if ended:
+        raise ValidationError(_("These agencies no longer exist in %(year)s: %(agencies)s.")
+                              % {"year": year, "agencies": ", ".join(a.name for a in ended)})
     bulk_create_with_history(new, Participant, default_user=user)
 
 
@@ -240,6 +252,8 @@ def recompute_points(criteria, *, user, reason=None):
     criteria = {c.pk: c for c in criteria if c.is_computed}
     if not criteria:
         return
+    for year in EvaluationYear.objects.filter(criteria__in=criteria).distinct():
+        year.check_not_published()  # a published year's points never move, whatever changed
     scores = list(Score.objects.filter(criterion__in=criteria))
     best = {}  # (criterion id, figure field) -> the highest figure among the scores that apply
     for score in scores:

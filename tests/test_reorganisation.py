@@ -758,7 +758,8 @@ def test_the_2025_department_ranking_after_the_mergers(client, demo):
         ("Sở Nông nghiệp và Phát triển nông thôn", "formed"), ("Sở Tài nguyên và Môi trường", "formed")]
     assert farming.newly_formed and farming.rank_change is None and farming.rank is not None
     science = by_name["Sở Khoa học và Công nghệ"]
-    assert science.rank_change == 14 - science.rank and science.absorbed[0]["name"] == "Sở Thông tin và Truyền thông"
+    assert science.rank_change == 14 - science.rank
+    assert science.predecessors[0]["name"] == "Sở Thông tin và Truyền thông"
     # The absorbed departments are not ranked in 2025.
     assert not {"Sở Kế hoạch và Đầu tư", "Sở Thông tin và Truyền thông", "Sở Giao thông vận tải",
                 "Sở Lao động - Thương binh và Xã hội"} & set(by_name)
