@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -77,9 +78,14 @@ class EvaluationYearAdmin(FrozenYearAdmin):
     def start_appraisal(self, request, queryset):
         self._move(request, queryset.exclude(status=Status.PUBLISHED), Status.APPRAISAL)
 
-    @admin.action(description=_("Publish"), permissions=["publish"])
+    @admin.action(description=_("Publish, by decision"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._move(request, queryset, Status.PUBLISHED)
+        """To the confirmation page (rankings), which checks what is missing and records the decision."""
+        year = queryset.exclude(status=Status.PUBLISHED).first() if queryset.count() == 1 else None
+        if year is None:
+            self.message_user(request, _("Choose exactly one year that is not published."), messages.ERROR)
+            return None
+        return redirect("admin:rankings_publish", year=year.year)
 
     @admin.action(description=_("Unpublish, with a reason"), permissions=["publish"])
     def unpublish(self, request, queryset):

@@ -35,6 +35,14 @@ class EvaluationYear(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("Shown on the public pages of this year."))
+    # The People's Committee's decision that approves the results; set by publishing (rankings.publication).
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True,
+                                       help_text=_("For example 768/QĐ-UBND."))
+    decision_signed_on = models.DateField(_("decision signed on"), null=True, blank=True)
+    incomplete_reason = models.TextField(
+        _("why published incomplete"), blank=True,
+        help_text=_("Given when the year is published with agencies or criteria left without a score."),
+    )
 
     objects = EvaluationYearQuerySet.as_manager()
     history = HistoricalRecords()

@@ -52,10 +52,14 @@ def to_xlsx(ranking):
 
 
 def to_json(ranking):
+    year = ranking.year  # the People's Committee's decision that approved these results; null where none was recorded
+    decision = {"number": year.decision_number, "signed_on": year.decision_signed_on.isoformat()} \
+        if year.decision_number else None
     data = {
         "year": ranking.year.year,
         "group": {"slug": ranking.block.slug, "name": ranking.block.name},
         "max_total": float(ranking.max_total),
+        "decision": decision,
         "criteria_groups": [
             {"code": g.code, "name": g.criteria_group.name, "name_en": g.criteria_group.name_en,
              "max": float(g.maximum)}

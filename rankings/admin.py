@@ -1,11 +1,13 @@
 from pathlib import PurePath
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from agencies.models import Succession
 from common.history_admin import ReadOnlyHistoryAdmin
@@ -14,6 +16,7 @@ from criteria.models import EvaluationYear
 
 from .entry import ScoreEntryViews
 from .models import Band, Participant, Score
+from .publication import completeness, publish_year
 from .roles import may_import, reaches_scores, sees_every_agency, visible_scores
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
@@ -28,6 +31,15 @@ class BandAdmin(admin.ModelAdmin):
 # A succession changes the comparison of every year from the one it takes effect in.
 FROZEN_SUCCESSION_MESSAGE = gettext_lazy("A year from %(year)s on is published: a succession taking effect then would "
                                          "change its results. Unpublish that year first, with a reason.")
+
+
+class PublishForm(forms.Form):
+    decision_number = forms.CharField(label=gettext_lazy("Decision number"), max_length=50,
+                                      help_text=gettext_lazy("For example 768/QĐ-UBND."))
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    incomplete_reason = forms.CharField(
+        label=gettext_lazy("Why publish it incomplete"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Needed only when something is missing; shown on the method page."))
 
 
 class SuccessionForm(forms.ModelForm):
@@ -127,7 +139,33 @@ class ScoreAdmin(ScoreEntryViews, ReadOnlyHistoryAdmin):
         return score.criterion.year
 
     def get_urls(self):
-        return [*self.entry_urls(), *super().get_urls()]
+        publish = path("publish/<int:year>/", self.admin_site.admin_view(self.publish_view), name="rankings_publish")
+        return [*self.entry_urls(), publish, *super().get_urls()]
+
+    def publish_view(self, request, year):
+        """Publishing a year: what is still missing, and the decision that approves the results."""
+        if not request.user.has_perm("criteria.publish_evaluationyear"):
+            raise PermissionDenied
+        year = get_object_or_404(EvaluationYear.objects.exclude(status=EvaluationYear.Status.PUBLISHED), year=year)
+        form = PublishForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                publish_year(year=year, user=request.user, decision_number=form.cleaned_data["decision_number"],
+                             signed_on=form.cleaned_data["signed_on"],
+                             incomplete_reason=form.cleaned_data["incomplete_reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, gettext("%(year)s is published.") % {"year": year}, messages.SUCCESS)
+                return redirect("admin:criteria_evaluationyear_changelist")
+        return TemplateResponse(request, "admin/rankings/publish.html", {
+            **self.admin_site.each_context(request),
+            "title": gettext("Publish %(year)s") % {"year": year},
+            "opts": self.opts,
+            "year": year,
+            "form": form,
+            "missing": completeness(year).lines(),
+        })
 
     def changelist_view(self, request, extra_context=None):
         # Only the buttons this user can use.

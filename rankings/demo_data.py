@@ -130,6 +130,7 @@ COMMUNE_GROUP = (COMMUNES, "UBND cấp xã", "Commune People's Committees")
 BLOCK_YEARS = {DISTRICTS: (None, 2024), COMMUNES: (2025, None)}
 YEAR_2025 = 2025
 PUBLISHED_2025 = date(2026, 4, 10)
+DECISION_2025 = ("768/QĐ-UBND", date(2026, 4, 8))  # illustrative
 NOTE_2025 = (
     "Số liệu năm 2025 là minh họa. Cơ cấu sở, ngành theo Nghị định 45/2025/NĐ-CP (hợp nhất từ 01/3/2025); từ "
     "01/7/2025 chính quyền địa phương hai cấp, khối UBND cấp xã thay khối UBND cấp huyện; tỉnh Hưng Yên mới gồm "

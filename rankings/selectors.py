@@ -373,12 +373,13 @@ class PublicationRecord:
     first_published: datetime | None  # when the year was first published, from its history
     corrections: list  # the reasons given each time it was taken back, oldest first
     changed_since: bool  # whether a score or criterion of the year changed after the first publication
+    decisions: list = field(default_factory=list)  # (number, signing date) of each decision it was published by
 
 
 def publication_record(year):
     """What the method page says about a year's publication, from the change history. Eight queries at most."""
-    history = year.history.order_by("history_date").values("status", "history_date", "history_change_reason")
-    history = list(history)
+    history = list(year.history.order_by("history_date").values(
+        "status", "history_date", "history_change_reason", "decision_number", "decision_signed_on"))
     published = [h["history_date"] for h in history if h["status"] == EvaluationYear.Status.PUBLISHED]
     if not published:
         return PublicationRecord(None, [], False)
@@ -393,7 +394,9 @@ def publication_record(year):
                or CriteriaGroup.history.filter(year=year, history_date__gt=first).exists()
                or ResultClass.history.filter(year=year, history_date__gt=first).exists()
                or Succession.history.filter(year__lte=year.year, history_date__gt=first).exists())
-    return PublicationRecord(first, reasons, changed)
+    decisions = list(dict.fromkeys((h["decision_number"], h["decision_signed_on"]) for h in history
+                                   if h["status"] == EvaluationYear.Status.PUBLISHED and h["decision_number"]))
+    return PublicationRecord(first, reasons, changed, decisions)
 
 
 @dataclass

@@ -57,6 +57,8 @@ def score(agency, criterion, value):
 
 
 PASSWORD = "mat-khau-dai-1"  # every test user's
+# `manage.py publish`'s decision, for tests about what publishing does rather than how it is decided.
+DECISION = ["--decision", "1/QĐ-UBND", "--signed-on", "2025-01-15", "--incomplete-reason", "Thử nghiệm"]
 
 
 def user(username, role=None, agency=None, **fields):

@@ -289,6 +289,14 @@ def score_cases(world):
                        for stage, year in world.years.items()]
     cases["importlog_file"] = [Case(reverse("admin:rankings_importlog_file", args=[world.import_log.pk]), published,
                                     MANAGERS, MANAGERS)]
+    # Publishing by decision: ICT staff, a year not yet published (a published one is not found).
+    cases["publish"] = [
+        Case(reverse("admin:rankings_publish", args=[year.year]), Target(year, None, stage),
+             NOBODY if stage == Status.PUBLISHED else MANAGERS, NOBODY if stage == Status.PUBLISHED else MANAGERS,
+             {"decision_number": "9/QĐ-UBND", "signed_on": "2026-01-05", "incomplete_reason": "thử"},
+             writes=stage != Status.PUBLISHED)
+        for stage, year in world.years.items()
+    ]
     return cases
 
 
@@ -373,6 +381,7 @@ PATTERN_RULES = {
     "admin:rankings_importlog_export": "rankings.score export",
     "admin:rankings_score_evidence": "rankings.score evidence",
     "admin:rankings_importlog_file": "rankings.score importlog_file",
+    "admin:rankings_publish": "rankings.score publish",
     "admin/(?P<url>.*)$": "admin catch-all",
 }
 
@@ -472,7 +481,7 @@ RULE_NAMES = [
     *(f"{model._meta.label_lower} {view}" for model, model_admin in admin.site._registry.items()
       for view in model_views(model_admin)),
     *(f"rankings.score {name}" for name in ["entry", "entry_form", "import", "import_confirm", "import_cancel",
-                                            "export", "evidence", "importlog_file"]),
+                                            "export", "evidence", "importlog_file", "publish"]),
     *(f"public {name}" for name in ["ranking", "criteria", "download", "agency", "compare", "home", "health",
                                     "search"]),
     "admin:index", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",

@@ -60,7 +60,8 @@ def test_xlsx_has_the_same_columns_and_numbers(client, demo):
 
 def test_json_has_the_documented_shape_with_numbers_as_numbers(client, demo):
     data = json.loads(client.get("/rankings/2019/so-ban-nganh.json").content)
-    assert set(data) == {"year", "group", "max_total", "criteria_groups", "results"}
+    assert set(data) == {"year", "group", "max_total", "decision", "criteria_groups", "results"}
+    assert data["decision"] is None  # the article gives no decision for 2019
     assert data["year"] == 2019 and data["max_total"] == 500
     assert data["group"] == {"slug": "so-ban-nganh", "name": "Sở, ban, ngành"}
     assert [g["code"] for g in data["criteria_groups"]] == GROUP_CODES

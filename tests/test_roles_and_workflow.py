@@ -164,10 +164,19 @@ def test_ict_staff_publish_and_a_published_year_refuses_edits_until_unpublished(
     c1 = e["criteria"][0]
     as_user(client, e["ict"])
     save(client, e["a"], e["year"], {f"value_{c1.pk}": "10"})
-    client.post(reverse("admin:criteria_evaluationyear_changelist"),
-                {"action": "publish", "_selected_action": [e["year"].pk]})
+    response = client.post(reverse("admin:criteria_evaluationyear_changelist"),
+                           {"action": "publish", "_selected_action": [e["year"].pk]})
+    confirm = reverse("admin:rankings_publish", args=[e["year"].year])
+    assert response["Location"] == confirm
+    assert "Sở B" in client.get(confirm).content.decode()  # still missing: the page says so
+    decision = {"decision_number": "15/QĐ-UBND", "signed_on": "2021-03-01"}
+    assert "hãy ghi lý do" in client.post(confirm, decision).content.decode()  # incomplete: refused without reason
+    e["year"].refresh_from_db()
+    assert e["year"].status != Status.PUBLISHED
+    client.post(confirm, {**decision, "incomplete_reason": "Sở B không nộp báo cáo"})
     e["year"].refresh_from_db()
     assert e["year"].status == Status.PUBLISHED and e["year"].published_on
+    assert (e["year"].decision_number, e["year"].incomplete_reason) == ("15/QĐ-UBND", "Sở B không nộp báo cáo")
 
     page = client.get(entry_url(e["a"], e["year"]))
     assert "Năm đã công bố" in page.content.decode()
@@ -276,7 +285,7 @@ def test_the_method_page_says_when_published_results_were_corrected_and_why(
     e = evaluation
     c1 = e["criteria"][0]
     factories.score(e["a"], c1, 10)
-    call_command("publish", "2020")
+    call_command("publish", "2020", *factories.DECISION)
     assert "Không có thay đổi nào kể từ khi công bố" in client.get("/criteria/2020/so-ban-nganh/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):  # what a commit does: cached pages go stale
@@ -285,7 +294,7 @@ def test_the_method_page_says_when_published_results_were_corrected_and_why(
     as_user(client, e["ict"])
     save(client, e["a"], e["year"], {f"value_{c1.pk}": "14"})
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("publish", "2020")
+        call_command("publish", "2020", *factories.DECISION)
     page = client.get("/criteria/2020/so-ban-nganh/").content.decode()
     assert "đã được điều chỉnh sau khi công bố lần đầu" in page
     assert "Sở A bổ sung minh chứng tiêu chí 1.1" in page

@@ -93,7 +93,7 @@ def test_an_appraiser_cannot_publish_a_year_or_edit_a_criterion_through_the_hist
 
 def test_a_published_year_is_not_unpublished_through_the_history_revert_form(client, evaluation):
     e = evaluation
-    call_command("publish", "2024")
+    call_command("publish", "2024", *factories.DECISION)
     client.force_login(e["appraiser"])
     client.post(history_form(e["year"]), {"year": 2024, "status": "appraisal", "note": ""})
     e["year"].refresh_from_db()
@@ -141,7 +141,7 @@ def test_a_reporter_sees_its_own_total_but_no_rank_before_publication(client, ev
     assert "Tổng điểm đã lưu: <strong>14</strong>/20 điểm." in page and "trong khối" not in page
     client.force_login(e["appraiser"])
     assert "Xếp hạng 2 trong khối." in client.get(entry).content.decode()
-    call_command("publish", "2024")
+    call_command("publish", "2024", *factories.DECISION)
     client.force_login(e["reporter"])
     assert "Xếp hạng 2 trong khối." in client.get(entry).content.decode()
 
@@ -202,7 +202,7 @@ def test_an_unpublish_from_the_command_line_reaches_every_gunicorn_worker(tmp_pa
         subprocess.run([*manage, "unpublish", "2024", "--reason", "kiểm tra lại"], env=env, cwd=settings.BASE_DIR,
                        check=True, capture_output=True)
         assert statuses(page, 60) == [404] * 60
-        subprocess.run([*manage, "publish", "2024"], env=env, cwd=settings.BASE_DIR, check=True,
+        subprocess.run([*manage, "publish", "2024", *factories.DECISION], env=env, cwd=settings.BASE_DIR, check=True,
                        capture_output=True)
         assert statuses(page, 30) == [200] * 30
     finally:
@@ -460,7 +460,7 @@ def test_an_import_log_file_refused_says_nothing_of_which_ids_exist(client, eval
 
 
 def test_an_unpublished_year_has_no_publication_date(evaluation):
-    call_command("publish", "2024")
+    call_command("publish", "2024", *factories.DECISION)
     call_command("unpublish", "2024", "--reason", "sửa điểm")
     year = EvaluationYear.objects.get(year=2024)
     assert (year.status, year.published_on) == (Status.APPRAISAL, None)
@@ -488,16 +488,16 @@ def test_a_link_to_one_agency_narrows_ict_staff_too_no_import_nor_import_file(cl
 def test_the_method_page_counts_scores_an_import_created_after_publication(evaluation):
     e = evaluation
     Score.objects.filter(agency=e["b"]).delete()
-    call_command("publish", "2024")
+    call_command("publish", "2024", *factories.DECISION)
     call_command("unpublish", "2024", "--reason", "bổ sung điểm Sở B")
     apply_import(content=sheets.xlsx([["Tên cơ quan", "1.1"], ["Sở B", 19]]), filename="bo-sung.xlsx",
                  year=e["year"], agency_group=e["block"], user=None)
-    call_command("publish", "2024")
+    call_command("publish", "2024", *factories.DECISION)
     assert publication_record(EvaluationYear.objects.get(year=2024)).changed_since
 
 
 def test_criteria_are_not_imported_into_a_published_year(evaluation, tmp_path):
-    call_command("publish", "2024")
+    call_command("publish", "2024", *factories.DECISION)
     sheet = tmp_path / "tieu-chi.xlsx"
     sheet.write_bytes(sheets.xlsx([["Mã", "Tên", "Nhóm", "Điểm tối đa"], ["9.9", "Mới", "policy", 5]]))
     other = factories.agency_group(slug="khoi-moi")

@@ -55,7 +55,11 @@ class Command(BaseCommand):
                     self.save_scores(agency, year, scores)
 
         years.append((self.load_2025(groups), False, demo_data.PUBLISHED_2025))
+        # 2025's decision is illustrative like its data; the article gives none for 2018 and 2019.
+        EvaluationYear.objects.filter(year=demo_data.YEAR_2025).update(
+            decision_number=demo_data.DECISION_2025[0], decision_signed_on=demo_data.DECISION_2025[1])
         for year, _scaled, published_on in years:
+            year.refresh_from_db()
             change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED, user=None)
             EvaluationYear.objects.filter(pk=year.pk).update(published_on=published_on)  # the real date
         invalidate_public_pages()
