@@ -273,13 +273,10 @@ def _figure_fields(cells, criterion, row_number, labels, reason):
 
 
 def _value_problem(cell, criterion, row_number, column):
-    if cell is FORMULA_WITHOUT_VALUE:
-        return None, Problem(row_number, column, _(
-            "the cell holds a formula whose result the file does not store; open the file in Excel or "
-            "LibreOffice, let it calculate and save it again, or type the number."))
-    value, reason = parse_number(cell)
-    if reason:
-        return None, Problem(row_number, column, reason, value=cell)
+    """(points, None) or (None, the Problem) for a cell that must hold points on `criterion`."""
+    value, problem = _number_problem(cell, row_number, column)
+    if problem:
+        return None, problem
     error = score_value_error(criterion, value)
     if error:
         return None, Problem(row_number, column, error)

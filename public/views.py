@@ -47,12 +47,17 @@ def _block(blocks, slug, year):
     raise Http404(f"No agency group {slug} in {year}.")
 
 
+def _blocks_in(blocks, year):
+    """Those of `blocks` that exist in `year` (read once per request, filtered in Python)."""
+    return [block for block in blocks if block.exists_in(year.year)]
+
+
 def _year_links(published, blocks, block, view_name):
     """[(year, address)]: the same page of every published year, for this block when it exists then, else for the
     first block of that year."""
     links = []
     for year in published:
-        same = block if block.exists_in(year.year) else next((b for b in blocks if b.exists_in(year.year)), None)
+        same = block if block.exists_in(year.year) else next(iter(_blocks_in(blocks, year)), None)
         if same:
             links.append((year, reverse(view_name, args=[year.year, same.slug])))
     return links
@@ -78,14 +83,14 @@ def home(request):
     latest = published.latest
     rankings = []
     if latest:
-        year_blocks = [block for block in blocks if block.exists_in(latest.year)]
+        year_blocks = _blocks_in(blocks, latest)
         by_block = build_rankings(years=[latest], published=published, blocks=year_blocks)
         rankings = [by_block[latest.pk, block.pk] for block in year_blocks if by_block[latest.pk, block.pk].standings]
     return render(request, "public/home.html", {
         "published": published,
         "latest": latest,
         "rankings": rankings,
-        "earlier": [(year, [block for block in blocks if block.exists_in(year.year)])
+        "earlier": [(year, _blocks_in(blocks, year))
                     for year in published if year != latest],
         "leaders": HOME_LEADERS,
     })
@@ -110,7 +115,7 @@ def ranking(request, year, block_slug):
     RequestConfig(request, paginate=False).configure(table)
     return render(request, "public/ranking.html", {
         "published": published,
-        "blocks": [block for block in blocks if block.exists_in(year.year)],
+        "blocks": _blocks_in(blocks, year),
         "year_links": _year_links(published, blocks, ranking.block, "public:ranking"),
         "elsewhere": elsewhere,
         "ranking": ranking,
@@ -205,7 +210,7 @@ def criteria(request, year, block_slug):
               for row in Criterion.objects.filter(year=year, agency_group=block).maxima()}
     return render(request, "public/criteria.html", {
         "published": published,
-        "blocks": [b for b in blocks if b.exists_in(year.year)],
+        "blocks": _blocks_in(blocks, year),
         "year_links": _year_links(published, blocks, block, "public:criteria"),
         "year": year,
         "current_block": block,  # not "block": templates use that name for {% block %}
