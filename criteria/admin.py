@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -48,16 +50,26 @@ class FrozenYearAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(EvaluationYear)
 class EvaluationYearAdmin(FrozenYearAdmin):
-    list_display = ["year", "status", "published_on"]
+    list_display = ["year", "status", "deadline", "published_on", "round"]
     list_filter = ["status"]
     search_fields = ["year", "note"]
     ordering = ["-year"]
-    actions = ["copy_criteria_action", "open_self_assessment", "start_appraisal", "publish", "unpublish"]
+    actions = ["copy_criteria_action", "open_self_assessment", "start_appraisal", "open_explanations", "publish",
+               "unpublish"]
     # The status moves only through the actions, which check who may publish and ask a reason to go back.
     readonly_fields = ["status", "published_on"]
 
     def year_of(self, obj):
         return obj
+
+    @admin.display(description=_("deadline of the stage"))
+    def deadline(self, year):
+        return year.deadline
+
+    @admin.display(description=_("round"))
+    def round(self, year):
+        return format_html('<a href="{}">{}</a>', reverse("admin:rankings_round_board", args=[year.year]),
+                           _("Progress"))
 
     def _move(self, request, queryset, status, reason=""):
         for year in queryset:
@@ -77,6 +89,10 @@ class EvaluationYearAdmin(FrozenYearAdmin):
     @admin.action(description=_("Start the appraisal"), permissions=["change"])
     def start_appraisal(self, request, queryset):
         self._move(request, queryset.exclude(status=Status.PUBLISHED), Status.APPRAISAL)
+
+    @admin.action(description=_("Open the explanations"), permissions=["change"])
+    def open_explanations(self, request, queryset):
+        self._move(request, queryset.exclude(status=Status.PUBLISHED), Status.EXPLANATION)
 
     @admin.action(description=_("Publish, by decision"), permissions=["publish"])
     def publish(self, request, queryset):

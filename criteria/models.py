@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -29,11 +30,16 @@ class EvaluationYear(models.Model):
         DRAFT = "draft", _("Draft")
         SELF_ASSESSMENT = "self_assessment", _("Open for self-assessment")
         APPRAISAL = "appraisal", _("Under appraisal")
+        EXPLANATION = "explanation", _("Open for explanations")
         PUBLISHED = "published", _("Published")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
+    # The last day (in the province's time zone) of each stage that asks something of the agencies or appraisers.
+    self_assessment_deadline = models.DateField(_("self-assessment deadline"), null=True, blank=True)
+    appraisal_deadline = models.DateField(_("appraisal deadline"), null=True, blank=True)
+    explanation_deadline = models.DateField(_("explanation deadline"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("Shown on the public pages of this year."))
     # The People's Committee's decision that approves the results; set by publishing (rankings.publication).
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True,
@@ -66,6 +72,21 @@ class EvaluationYear(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def deadline(self):
+        """The last day of the stage the year is in, or None (no deadline set, or a stage without one)."""
+        return getattr(self, f"{self.status}_deadline", None)
+
+    def deadline_passed(self, today=None):
+        return self.deadline is not None and (today or timezone.localdate()) > self.deadline
+
+    def clean(self):
+        deadlines = [d for d in (self.self_assessment_deadline, self.appraisal_deadline, self.explanation_deadline)
+                     if d is not None]
+        if deadlines != sorted(deadlines):
+            raise ValidationError(_("The deadlines follow the stages: self-assessment, then appraisal, then "
+                                    "explanations."))
 
     def check_not_published(self):
         """Refuse a change to a published year's data: it is frozen until unpublished."""

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,6 +77,8 @@ def copy_criteria(*, source: EvaluationYear, target_year: int, user) -> tuple[Ev
 
 
 STATUS_ORDER = list(EvaluationYear.Status.values)
+# Sent once the move of a year to another stage is committed (rankings tells the people it concerns by e-mail).
+stage_changed = Signal()
 
 
 @transaction.atomic
@@ -103,4 +106,5 @@ def change_year_status(*, year: EvaluationYear, status: str, user, reason: str =
     year._change_reason = reason.strip() or None  # django-simple-history keeps it with the change
     year._history_user = user
     year.save()
+    transaction.on_commit(lambda: stage_changed.send(sender=EvaluationYear, year=year, user=user))
     return year

@@ -18,6 +18,7 @@ from .entry import ScoreEntryViews
 from .models import Band, Participant, Score
 from .publication import completeness, publish_year
 from .roles import may_import, reaches_scores, sees_every_agency, visible_scores
+from .round_views import RoundViews
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
 admin.site.site_title = gettext_lazy("E-government ranking")
@@ -86,7 +87,7 @@ class ParticipantAdmin(FrozenYearAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(ScoreEntryViews, ReadOnlyHistoryAdmin):
+class ScoreAdmin(ScoreEntryViews, RoundViews, ReadOnlyHistoryAdmin):
     """Scores, read only: reporters see only their agency's, ICT staff and appraisers every agency's.
 
     Every score is written on the entry screen (rankings/entry.py) or by an import (imports/admin.py), both
@@ -140,7 +141,7 @@ class ScoreAdmin(ScoreEntryViews, ReadOnlyHistoryAdmin):
 
     def get_urls(self):
         publish = path("publish/<int:year>/", self.admin_site.admin_view(self.publish_view), name="rankings_publish")
-        return [*self.entry_urls(), publish, *super().get_urls()]
+        return [*self.entry_urls(), *self.round_urls(), publish, *super().get_urls()]
 
     def publish_view(self, request, year):
         """Publishing a year: what is still missing, and the decision that approves the results."""

@@ -12,6 +12,10 @@ class RankingsConfig(AppConfig):
         post_migrate.connect(_setup_roles, sender=self)
         # A computed criterion's maximum or parameters changed in the admin: its stored points follow.
         post_save.connect(_recompute_points, sender="criteria.Criterion", dispatch_uid="recompute-on-criterion-save")
+        # A year moved to another stage: the people it concerns are told by e-mail.
+        from criteria.services import stage_changed
+
+        stage_changed.connect(_announce_stage, dispatch_uid="announce-stage")
 
 
 def _setup_roles(**kwargs):
@@ -26,3 +30,9 @@ def _recompute_points(instance, created, raw=False, **kwargs):
     from .services import recompute_points
 
     recompute_points([instance], user=None, reason=str(_("The criterion's maximum or parameters changed")))
+
+
+def _announce_stage(year, **kwargs):
+    from .rounds import announce_stage
+
+    announce_stage(year)

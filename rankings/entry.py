@@ -16,14 +16,19 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup
+from common.numbers import points
 from criteria.models import Criterion, EvaluationYear
 from criteria.rules import Rule
 
+from . import rounds
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm
 from .models import Participant, Score
-from .roles import may_read_scores_of, reporter_agency_id, sees_every_agency
+from .roles import is_ict_staff, may_read_scores_of, reporter_agency_id, sees_every_agency
+from .round_views import ReopenForm
 from .selectors import PublishedYears, block_ranking
 from .services import editable_fields, save_agency_scores, scores_version
+
+Status = EvaluationYear.Status
 
 
 class ScoreEntryViews:
@@ -78,10 +83,13 @@ class ScoreEntryViews:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                self.message_user(
-                    request, _("The scores of %(agency)s for %(year)s were saved.") % {"agency": agency, "year": year},
-                    messages.SUCCESS,
-                )
+                saved = rounds.progress_of_agency(year, agency)
+                self.message_user(request, _(
+                    "The scores of %(agency)s for %(year)s were saved: %(done)d of %(count)d criteria self-assessed, "
+                    "%(points)s points in all.") % {"agency": agency, "year": year, "done": saved.self_assessed_count,
+                                                    "count": len(saved.criteria),
+                                                    "points": points(saved.self_assessed_total)},
+                    messages.SUCCESS)
                 return redirect(request.path)
         if form.is_bound and not form.is_valid():
             form.add_error(None, _("Nothing was saved. Correct the scores marked below."))
@@ -95,11 +103,18 @@ class ScoreEntryViews:
         # no total that holds them before.
         hides_relative = not show_rank and any(c.rule == Rule.RELATIVE for c in criteria)
         parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
+        progress = rounds.progress_of_agency(year, agency)
+        is_reporter = reporter_agency_id(request.user) == agency.pk
+        # An agency sees its appraised scores once the appraisal is over (explanation stage), not while it runs.
+        shows_appraisal = not is_reporter or year.status in (Status.EXPLANATION, Status.PUBLISHED)
+        appraising = (sees_every_agency(request.user) and year.status == Status.APPRAISAL and progress.submitted_at
+                      and not progress.appraised_at)
         sections = []
         for criteria_group in year.criteria_groups.filter(agency_group=block).order_by("order", "code"):
             rows = [(parents.get(c.parent_id), c, stored.get(c.pk),
                      {name: form[AgencyScoresForm.field_name(name, c)] for name in form.names[c.pk]},
-                     not (hides_relative and c.rule == Rule.RELATIVE))
+                     not (hides_relative and c.rule == Rule.RELATIVE),
+                     any(form[AgencyScoresForm.field_name(name, c)].errors for name in form.names[c.pk]))
                     for c in criteria if c.criteria_group_id == criteria_group.pk]
             if rows:
                 sections.append((criteria_group, rows))
@@ -112,7 +127,16 @@ class ScoreEntryViews:
             "form": form,
             "editable": editable,
             "sections": sections,
-            "standing": None if hides_relative else standing,
+            "standing": None if hides_relative or not shows_appraisal else standing,
+            "progress": progress,
+            "is_reporter": is_reporter,
+            "shows_appraisal": shows_appraisal,
+            "appraisal_first": sees_every_agency(request.user),
+            "may_submit": (is_reporter or is_ict_staff(request.user)) and year.status == Status.SELF_ASSESSMENT
+            and not progress.submitted_at and not year.deadline_passed(),
+            "may_reopen": is_ict_staff(request.user) and progress.submitted_at and not year.is_published,
+            "appraising": appraising,
+            "reopen_form": ReopenForm(),
             "total_hidden": hides_relative and standing is not None,
             "show_rank": show_rank,
             "max_total": ranking.max_total,

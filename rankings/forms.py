@@ -56,6 +56,8 @@ class AgencyScoresForm(forms.Form):
         fields = {
             "evidence_url": forms.URLField(label=_("Evidence link"), assume_scheme="https"),
             "evidence_file": forms.FileField(label=_("Evidence file"), validators=[validate_evidence]),
+            "scoring_note": forms.CharField(label=_("How it was scored"),
+                                            widget=forms.Textarea(attrs={"rows": 2, "cols": 20})),
             "appraisal_comment": forms.CharField(label=_("Appraiser's comment"),
                                                  widget=forms.Textarea(attrs={"rows": 2, "cols": 30})),
             "not_applicable": forms.BooleanField(label=_("Not applicable")),

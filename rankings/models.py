@@ -68,6 +68,9 @@ class Score(models.Model):
     evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", storage=private_storage,
                                      blank=True, validators=[validate_evidence])
     evidence_url = models.URLField(_("evidence link"), blank=True)
+    # Submitting asks, for each criterion without evidence, how the agency arrived at its score.
+    scoring_note = models.TextField(_("how it was scored"), blank=True,
+                                    help_text=_("Needed where there is no evidence: how the agency arrived at it."))
     # Not applicable to this agency this year: the criterion's points leave its evaluation (rankings.results).
     not_applicable = models.BooleanField(_("not applicable"), default=False)
     not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
@@ -240,6 +243,88 @@ class Participant(models.Model):
         if fate:
             raise ValidationError({"agency": _("%(agency)s no longer exists in %(year)s: %(fate)s.")
                                    % {"agency": self.agency, "year": self.year, "fate": fate}})
+
+
+class AgencyRound(models.Model):
+    """An agency's way through a year's round: when its self-assessment was submitted, which locks it for its
+    reporters, and when its appraisal was finished. ICT staff reopen a submission with a reason (kept in the
+    history). Written by rankings.rounds only."""
+
+    year = models.ForeignKey("criteria.EvaluationYear", on_delete=models.CASCADE, related_name="agency_rounds",
+                             verbose_name=_("year"))
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="rounds",
+                               verbose_name=_("agency"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("submitted by"))
+    appraised_at = models.DateTimeField(_("appraisal finished at"), null=True, blank=True)
+    appraised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("appraised by"))
+    reopen_reason = models.TextField(_("why reopened"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__year", "agency__sort_key"]
+        verbose_name = _("agency's progress")
+        verbose_name_plural = _("agencies' progress")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "agency"], name="one_round_per_agency_and_year",
+                                    violation_error_message=_("This agency already has its progress this year.")),
+            models.CheckConstraint(condition=Q(appraised_at__isnull=True) | Q(submitted_at__isnull=False),
+                                   name="appraised_only_once_submitted",
+                                   violation_error_message=_("An appraisal is finished only on a submission.")),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} · {self.year}"
+
+
+class Explanation(models.Model):
+    """An agency's explanation (giải trình) of one appraised score, filed in the explanation stage, and the
+    appraisers' answer: the score kept, or adjusted with a reason. Written by rankings.rounds only."""
+
+    class Outcome(models.TextChoices):
+        KEPT = "kept", _("Score kept")
+        ADJUSTED = "adjusted", _("Score adjusted")
+
+    score = models.OneToOneField(Score, on_delete=models.PROTECT, related_name="explanation",
+                                 verbose_name=_("score"))
+    text = models.TextField(_("explanation"))
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("filed by"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    value_before = models.DecimalField(_("score before"), max_digits=6, decimal_places=2, null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answered by"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["filed_at"]
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="explanation_has_text",
+                                   violation_error_message=_("Write the explanation.")),
+            models.CheckConstraint(
+                condition=Q(outcome="", answered_at__isnull=True) | (~Q(outcome="") & ~Q(answer="")
+                                                                     & Q(answered_at__isnull=False)),
+                name="answer_has_outcome_and_reason",
+                violation_error_message=_("An answer keeps or adjusts the score, and says why."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.score.agency} · {self.score.criterion.code}"
+
+    @property
+    def is_answered(self):
+        return bool(self.outcome)
 
 
 class Band(models.Model):

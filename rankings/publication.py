@@ -13,7 +13,7 @@ from agencies.models import AgencyGroup
 from criteria.models import Criterion, EvaluationYear
 from criteria.services import change_year_status
 
-from .models import Score
+from .models import Explanation, Score
 from .selectors import block_members
 
 
@@ -23,10 +23,11 @@ class Completeness:
 
     without_scores: list = field(default_factory=list)  # (block, agency name): no appraised score nor mark at all
     blank: list = field(default_factory=list)  # (block, agency name, criterion code): scored elsewhere, blank here
+    unanswered: list = field(default_factory=list)  # (agency name, criterion code): an explanation without answer
 
     @property
     def complete(self):
-        return not (self.without_scores or self.blank)
+        return not (self.without_scores or self.blank or self.unanswered)
 
     def lines(self):
         """Each missing thing, as a sentence."""
@@ -36,6 +37,8 @@ class Completeness:
             *(_("%(block)s: %(agency)s has no score on criterion %(code)s.") % {"block": block, "agency": name,
                                                                                  "code": code}
               for block, name, code in self.blank),
+            *(_("%(agency)s: the explanation of criterion %(code)s is not answered.") % {"agency": name, "code": code}
+              for name, code in self.unanswered),
         ]
 
 
@@ -55,6 +58,9 @@ def completeness(year):
                 continue
             result.blank += [(block, member.name, c.code) for c in block_criteria
                              if (member.agency.pk, c.pk) not in decided]
+    result.unanswered = list(Explanation.objects.filter(score__criterion__year=year, outcome="")
+                             .order_by("score__agency__sort_key", "score__criterion__order")
+                             .values_list("score__agency__name", "score__criterion__code"))
     return result
 
 

@@ -13,19 +13,20 @@ from criteria import rules
 from criteria.models import Criterion, EvaluationYear
 from criteria.rules import Rule
 
-from .models import Participant, Score, score_value_error
+from .models import AgencyRound, Participant, Score, score_value_error
 from .roles import can_appraise, is_ict_staff, may_import, reporter_agency_id
 
 # What the entry screen edits on a score, and who may edit what when. The points of a computed criterion are
 # not among them: they follow from its figures (criteria.rules, recompute_points).
-SELF_ASSESSMENT_FIELDS = {"self_assessed", "evidence_url", "evidence_file", "reported_numerator",
+SELF_ASSESSMENT_FIELDS = {"self_assessed", "evidence_url", "evidence_file", "scoring_note", "reported_numerator",
                           "reported_denominator"}
 APPRAISAL_FIELDS = {"value", "appraisal_comment", "not_applicable", "not_applicable_reason", "numerator",
                     "denominator"}
-SCORE_FIELDS = ("self_assessed", "evidence_url", "evidence_file", "value", "appraisal_comment", "not_applicable",
-                "not_applicable_reason", "reported_numerator", "reported_denominator", "numerator", "denominator")
+SCORE_FIELDS = ("self_assessed", "evidence_url", "evidence_file", "scoring_note", "value", "appraisal_comment",
+                "not_applicable", "not_applicable_reason", "reported_numerator", "reported_denominator", "numerator",
+                "denominator")
 POINT_FIELDS = ("value", "self_assessed")
-TEXT_FIELDS = {"evidence_url", "appraisal_comment", "not_applicable_reason"}
+TEXT_FIELDS = {"evidence_url", "scoring_note", "appraisal_comment", "not_applicable_reason"}
 FIGURE_FIELDS = {"self_assessed": ("reported_numerator", "reported_denominator"),
                  "value": ("numerator", "denominator")}
 BATCH = 2000  # rows per bulk statement
@@ -41,9 +42,12 @@ def editable_fields(user, agency, year):
     if user is None or is_ict_staff(user):
         return set(SCORE_FIELDS)
     if reporter_agency_id(user) == agency.pk and year.status == EvaluationYear.Status.SELF_ASSESSMENT:
-        return set(SELF_ASSESSMENT_FIELDS)
+        # Until the agency submits (rankings.rounds), and up to the stage's deadline.
+        submitted = AgencyRound.objects.filter(year=year, agency=agency, submitted_at__isnull=False).exists()
+        return set() if submitted or year.deadline_passed() else set(SELF_ASSESSMENT_FIELDS)
     if can_appraise(user) and year.status == EvaluationYear.Status.APPRAISAL:
-        return set(APPRAISAL_FIELDS)
+        finished = AgencyRound.objects.filter(year=year, agency=agency, appraised_at__isnull=False).exists()
+        return set() if finished else set(APPRAISAL_FIELDS)
     return set()
 
 
@@ -64,7 +68,8 @@ def _holds_nothing(score):
     """No value, figure, comment, evidence or mark: the row has nothing left to keep (a score of 0 is a value)."""
     return (all(getattr(score, f) is None for f in (*POINT_FIELDS, *FIGURE_FIELDS["value"],
                                                     *FIGURE_FIELDS["self_assessed"]))
-            and not (score.appraisal_comment or score.evidence_url or score.evidence_file or score.not_applicable))
+            and not (score.appraisal_comment or score.scoring_note or score.evidence_url or score.evidence_file
+                     or score.not_applicable))
 
 
 def score_errors(criterion, score):
@@ -104,6 +109,13 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
     refused = {name for fields in changes.values() for name in fields} - allowed
     if refused:
         raise PermissionDenied(f"{user} may not change {sorted(refused)} of {agency} in {year}.")
+    apply_agency_scores(agency=agency, year=year, changes=changes, user=user, version=version)
+
+
+def apply_agency_scores(*, agency, year, changes, user, version=None):
+    """What save_agency_scores writes once it knows the user may: also the writer of rankings.rounds's steps
+    (accepting a self-assessment, answering an explanation), which check their own rules first. The caller holds
+    the year's lock."""
     if version is not None and version != scores_version(agency, year):
         raise ValidationError(_("Someone else saved scores of %(agency)s for %(year)s after you opened this page. "
                                 "Nothing of yours was saved: reload the page to see their changes, then enter "

@@ -87,3 +87,59 @@ def block():
         factories.agency(group, name=name, short_name=short)
     factories.agency(factories.agency_group(name="UBND cấp huyện"), name="UBND huyện Văn Lâm")
     return year, group
+
+
+
+class Inbox:
+    """The mailbox (Maildir) an SMTP server delivers into."""
+
+    def __init__(self, path):
+        self.path = path
+
+    @property
+    def messages(self):
+        import mailbox
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(bytes(m), policy=policy.default) for m in mailbox.Maildir(self.path).values()]
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["To"]]
+
+    def subjects(self, address):
+        return sorted(str(m["Subject"]).strip() for m in self.to(address))
+
+
+@pytest.fixture
+def smtp_server(settings, tmp_path):
+    """A real SMTP server (aiosmtpd's, in a process of its own) on a free port, delivering into a Maildir; Django
+    sends the round's e-mails to it.
+
+    Its own process, started outside the project: aiosmtpd imports a package named `public`, like our app.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    maildir = tmp_path / "maildir"
+    server = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                               "-c", "aiosmtpd.handlers.Mailbox", str(maildir)], cwd=tmp_path)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("The SMTP server did not start.") from None
+            time.sleep(0.1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    yield Inbox(maildir)
+    server.terminate()
+    server.wait(timeout=10)

@@ -63,6 +63,7 @@ DECISION = ["--decision", "1/QĐ-UBND", "--signed-on", "2025-01-15", "--incomple
 
 def user(username, role=None, agency=None, **fields):
     """A staff user in one role's group (rankings.roles), linked to `agency` when it reports for one."""
+    fields.setdefault("email", f"{username}@so.example.vn")
     account = User.objects.create_user(username=username, password=PASSWORD, is_staff=True, **fields)
     if role:
         account.groups.add(Group.objects.get(name=role))

@@ -37,7 +37,7 @@ def test_the_screen_lists_every_criterion_with_its_maximum(staff_client, sheet):
     page = response.content.decode()
     assert "Máy tính và mạng" in page and "Kế hoạch ứng dụng CNTT" in page
     assert f'name="value_{criteria[0].pk}"' in page and f'name="self_assessed_{criteria[0].pk}"' in page
-    assert "Chưa có điểm" in page  # no total yet
+    assert "Chưa có điểm thẩm định" in page  # no total yet
 
 
 def test_a_valid_save_stores_every_score_and_shows_the_total(staff_client, sheet):

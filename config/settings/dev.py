@@ -9,3 +9,6 @@ STORAGES = storages(PRIVATE_FILES_ROOT, "django.contrib.staticfiles.storage.Stat
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# `make run` has no mail server: the round's e-mails are printed where the server runs, unless EMAIL_HOST names one.
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if "EMAIL_HOST" in os.environ  # noqa: F405
+                 else "django.core.mail.backends.console.EmailBackend")
