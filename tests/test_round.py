@@ -63,7 +63,8 @@ def test_a_submission_needs_every_criterion_and_evidence_or_an_account(world):
         rounds.submit(agency=world.a, year=world.year, user=world.reporter_a)
     save_agency_scores(agency=world.a, year=world.year, user=world.reporter_a,
                        changes={world.points.pk: {"self_assessed": Decimal(15)},
-                                world.ratio.pk: {"reported_numerator": Decimal(8), "reported_denominator": Decimal(10)}})
+                                world.ratio.pk: {"reported_numerator": Decimal(8),
+                                                 "reported_denominator": Decimal(10)}})
     with pytest.raises(ValidationError) as refused:
         rounds.submit(agency=world.a, year=world.year, user=world.reporter_a)
     assert "1.1, 3.1" in str(refused.value) and not AgencyRound.objects.filter(submitted_at__isnull=False).exists()
