@@ -4,9 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common import vietnamese
+from common.history import History
 from common.text import localized
 
 YEAR_RANGE = [MinValueValidator(1900), MaxValueValidator(9999)]
@@ -166,7 +166,7 @@ class Succession(models.Model):
     note = models.CharField(_("legal basis"), max_length=300, blank=True,
                             help_text=_("For example: Nghị định 45/2025/NĐ-CP."))
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["year", "successor__sort_key", "predecessor__sort_key"]

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from common.history import History
 from common.numbers import cents
 from common.text import localized
 
@@ -51,7 +51,7 @@ class EvaluationYear(models.Model):
     )
 
     objects = EvaluationYearQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-year"]
@@ -114,7 +114,7 @@ class CriteriaGroup(models.Model):
     short_name_en = models.CharField(_("short name in English"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["year", "agency_group", "order", "code"]
@@ -206,7 +206,7 @@ class Criterion(models.Model):
                             help_text=_("What the figures count, e.g. “hồ sơ”; written in the explanation."))
 
     objects = CriterionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["year", "agency_group", "order", "code"]
@@ -310,7 +310,7 @@ class ResultClass(models.Model):
         help_text=_("The class applies from this percentage of the maximum (inclusive) up to the next class."),
     )
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["year", "agency_group", "-min_percent"]

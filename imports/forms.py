@@ -11,6 +11,16 @@ class ScoreSheetForm(forms.Form):
     year = forms.ModelChoiceField(label=_("Year"), queryset=EvaluationYear.objects.all(), to_field_name="year")
     agency_group = forms.ModelChoiceField(label=_("Block"), queryset=AgencyGroup.objects.all(), to_field_name="slug")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where only one choice makes sense, it is made: the one year not yet published, its one block.
+        open_years = list(EvaluationYear.objects.exclude(status=EvaluationYear.Status.PUBLISHED)[:2])
+        if len(open_years) == 1:
+            self.fields["year"].initial = open_years[0].year
+            blocks = list(AgencyGroup.objects.filter(criteria__year=open_years[0]).distinct()[:2])
+            if len(blocks) == 1:
+                self.fields["agency_group"].initial = blocks[0].slug
+
     def clean(self):
         cleaned = super().clean()
         year, block = cleaned.get("year"), cleaned.get("agency_group")

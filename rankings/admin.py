@@ -22,6 +22,7 @@ from .round_views import RoundViews
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
 admin.site.site_title = gettext_lazy("E-government ranking")
+admin.site.index_title = gettext_lazy("Administration")
 
 @admin.register(Band)
 class BandAdmin(admin.ModelAdmin):

@@ -24,7 +24,7 @@ from . import rounds
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm
 from .models import Participant, Score
 from .roles import is_ict_staff, may_read_scores_of, reporter_agency_id, sees_every_agency
-from .round_views import ReopenForm
+from .round_views import ReopenForm, open_year
 from .selectors import PublishedYears, block_ranking
 from .services import editable_fields, save_agency_scores, scores_version
 
@@ -43,8 +43,9 @@ class ScoreEntryViews:
     def entry_choice_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        running = open_year()
         form = ScoreEntryChoiceForm(request.GET if "year" in request.GET else None,
-                                    initial={"agency": request.GET.get("agency")})
+                                    initial={"agency": request.GET.get("agency"), "year": running and running.year})
         if reporter_agency_id(request.user) is not None:
             form.fields["agency"].queryset = form.fields["agency"].queryset.filter(pk=reporter_agency_id(request.user))
         if form.is_valid():

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -10,10 +11,30 @@ from .files import validate_evidence
 from .models import score_value_error
 
 
-class ScoreEntryChoiceForm(forms.Form):
-    """Pick whose scores to enter, and for which year."""
+class AgenciesByBlock(BaseChoiceIterator):
+    """The field's agencies under their blocks, read when the form is shown (not when it is declared)."""
 
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.select_related("group"))
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        yield "", self.field.empty_label
+        groups = {}
+        for agency in self.field.queryset.select_related("group").order_by("group__order", "sort_key"):
+            groups.setdefault(str(agency.group), []).append((agency.pk, agency.name))
+        yield from groups.items()
+
+
+class AgencyByBlockField(forms.ModelChoiceField):
+    """Agencies listed under their blocks, so that one is found among a province's hundreds."""
+
+    iterator = AgenciesByBlock
+
+
+class ScoreEntryChoiceForm(forms.Form):
+    """Pick whose scores to enter, and for which year (the year a round runs in, to begin with)."""
+
+    agency = AgencyByBlockField(label=_("Agency"), queryset=Agency.objects.all())
     year = forms.ModelChoiceField(label=_("Year"), queryset=EvaluationYear.objects.all(), to_field_name="year")
 
 

@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common import vietnamese
+from common.history import History
 from common.numbers import lazy_message, points
 from common.text import is_blank, localized
 from criteria.models import Criterion
@@ -82,7 +82,7 @@ class Score(models.Model):
     denominator = models.DecimalField(_("appraised total"), **FIGURE)
 
     objects = ScoreQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["evidence_file"])
+    history = History(excluded_fields=["evidence_file"])
 
     class Meta:
         verbose_name = _("score")
@@ -188,7 +188,7 @@ class Participant(models.Model):
     search_text = models.CharField(max_length=400, editable=False)
 
     objects = ParticipantQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-year__year", "block__order", "name"]
@@ -262,7 +262,7 @@ class AgencyRound(models.Model):
                                      related_name="+", verbose_name=_("appraised by"))
     reopen_reason = models.TextField(_("why reopened"), blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-year__year", "agency__sort_key"]
@@ -302,7 +302,7 @@ class Explanation(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("answered by"))
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["filed_at"]
@@ -384,4 +384,5 @@ class ImportLog(models.Model):
         verbose_name_plural = _("import logs")
 
     def __str__(self):
-        return f"{self.file_name} · {self.applied_at:%Y-%m-%d %H:%M}"
+        # In the province's time zone, as the list beside it shows the same moment.
+        return f"{self.file_name} · {timezone.localtime(self.applied_at):%d/%m/%Y %H:%M}"

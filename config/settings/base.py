@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tables2",
     "simple_history",
-    "axes",
+    "config.apps.LoginAttemptsConfig",  # django-axes
     "common",  # after axes: its admin mends one of axes'
     "agencies",
     "criteria",
