@@ -80,13 +80,19 @@ def entity_bomb():
     ]
     doctype = b"<!DOCTYPE lolz [" + b"".join(entities) + b"]>"
 
+    # The name as openpyxl writes it: in UTF-8, or in character references where it writes with lxml.
+    name_written = ("Sở Y tế".encode(), "Sở Y tế".encode("ascii", "xmlcharrefreplace"))
+
     def poison(name, xml):
-        if not name.endswith("sheet1.xml"):
+        found = next((form for form in name_written if form in xml), None)
+        if found is None:
             return xml
-        return doctype + xml.replace("Sở Y tế".encode(), b"&lol9;")
+        declaration, _, body = xml.partition(b"?>") if xml.startswith(b"<?xml") else (b"", b"", xml)
+        return declaration + (b"?>" if declaration else b"") + doctype + body.replace(found, b"&lol9;")
 
     poisoned = rezip(content, poison)
-    assert b"&lol9;" in zipfile.ZipFile(io.BytesIO(poisoned)).read("xl/worksheets/sheet1.xml")
+    assert any(b"&lol9;" in zipfile.ZipFile(io.BytesIO(poisoned)).read(name)
+               for name in zipfile.ZipFile(io.BytesIO(poisoned)).namelist())
     return poisoned
 
 
