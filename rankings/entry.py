@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.models import Agency, AgencyGroup
 from common.numbers import points
@@ -84,13 +85,14 @@ class ScoreEntryViews:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                saved = rounds.progress_of_agency(year, agency)
-                self.message_user(request, _(
-                    "The scores of %(agency)s for %(year)s were saved: %(done)d of %(count)d criteria self-assessed, "
-                    "%(points)s points in all.") % {"agency": agency, "year": year, "done": saved.self_assessed_count,
-                                                    "count": len(saved.criteria),
-                                                    "points": points(saved.self_assessed_total)},
-                    messages.SUCCESS)
+                # "Accept" buttons save what was typed, then take the self-assessment of their criterion, or of
+                # every criterion not appraised yet.
+                accept = request.POST.get("accept")
+                if accept:
+                    self.accept(request, agency, year, None if accept == "all" else {int(accept)}
+                                if accept.isdigit() else set())
+                else:
+                    self.message_user(request, self.saved_message(agency, year, editable), messages.SUCCESS)
                 return redirect(request.path)
         if form.is_bound and not form.is_valid():
             form.add_error(None, _("Nothing was saved. Correct the scores marked below."))
@@ -141,11 +143,36 @@ class ScoreEntryViews:
             "total_hidden": hides_relative and standing is not None,
             "show_rank": show_rank,
             "max_total": ranking.max_total,
-            "block": block,
+            "score_block": block,
+            "is_nav_sidebar_enabled": False,  # every column of the appraisal fits 1280 px
             "other_years": EvaluationYear.objects.filter(
                 Q(participants__agency=agency) | Q(criteria__agency_group=agency.group_id)).distinct(),
         }
         return TemplateResponse(request, "admin/rankings/score/entry.html", context)
+
+    @staticmethod
+    def saved_message(agency, year, editable):
+        """What was saved, on the side the user works on: the self-assessment, or the appraisal."""
+        saved = rounds.progress_of_agency(year, agency)
+        params = {"agency": agency, "year": year, "count": len(saved.criteria)}
+        if "self_assessed" in editable and "value" not in editable:
+            return _("The scores of %(agency)s for %(year)s were saved: %(done)d of %(count)d criteria self-assessed, "
+                     "%(points)s points in all.") % {**params, "done": saved.self_assessed_count,
+                                                     "points": points(saved.self_assessed_total)}
+        return _("The scores of %(agency)s for %(year)s were saved: %(done)d of %(count)d criteria appraised.") % {
+            **params, "done": saved.appraised_count}
+
+    def accept(self, request, agency, year, criterion_ids):
+        try:
+            count = rounds.accept_self_assessment(agency=agency, year=year, user=request.user,
+                                                  criterion_ids=criterion_ids)
+        except ValidationError as error:
+            for text in error.messages:
+                self.message_user(request, text, messages.ERROR)
+        else:
+            self.message_user(request, ngettext("%(count)d self-assessed score of %(agency)s accepted.",
+                                                "%(count)d self-assessed scores of %(agency)s accepted.", count)
+                              % {"count": count, "agency": agency}, messages.SUCCESS)
 
     def evidence_view(self, request, pk):
         """An evidence file, to ICT staff, appraisers and the agency's own reporters only."""

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
@@ -59,7 +59,7 @@ def open_year():
 
 
 class RoundViews:
-    STEPS = {"submit", "reopen", "accept", "finish"}
+    STEPS = {"submit", "reopen", "finish"}  # accepting a self-assessment is a button of the entry form
 
     def round_urls(self):
         view = self.admin_site.admin_view
@@ -93,7 +93,8 @@ class RoundViews:
         blocks = []
         for block in rounds.blocks_of(year):
             progress = rounds.progress_of(year, block)
-            counts = [(state.label, sum(p.state == state for p in progress)) for state in rounds.State]
+            counts = [(state.label, count) for state in rounds.State
+                      if (count := sum(p.state == state for p in progress))]
             blocks.append((block, progress, counts))
         waiting = [p for _block, progress, _counts in blocks for p in progress if p.state == rounds.State.SUBMITTED]
         context = {
@@ -115,7 +116,6 @@ class RoundViews:
             raise PermissionDenied
         agency = get_object_or_404(Agency, pk=agency_id)
         year = get_object_or_404(EvaluationYear, year=year)
-        count = 0
         try:
             if step == "submit":
                 rounds.submit(agency=agency, year=year, user=request.user)
@@ -125,13 +125,6 @@ class RoundViews:
                 rounds.reopen(agency=agency, year=year, user=request.user,
                              reason=form.cleaned_data["reason"] if form.is_valid() else "")
                 done = _("The self-assessment of %(agency)s is open again; its reporters are told.")
-            elif step == "accept":
-                chosen = request.POST.get("criterion")
-                count = rounds.accept_self_assessment(
-                    agency=agency, year=year, user=request.user,
-                    criterion_ids=None if chosen in (None, "all") else {int(chosen)} if chosen.isdigit() else set())
-                done = ngettext("%(count)d self-assessed score of %(agency)s accepted.",
-                                "%(count)d self-assessed scores of %(agency)s accepted.", count)
             else:
                 rounds.finish_appraisal(agency=agency, year=year, user=request.user)
                 done = _("The appraisal of %(agency)s is finished; its reporters are told.")
@@ -139,7 +132,7 @@ class RoundViews:
             for text in error.messages:
                 self.message_user(request, text, messages.ERROR)
         else:
-            self.message_user(request, done % {"agency": agency, "count": count}, messages.SUCCESS)
+            self.message_user(request, done % {"agency": agency}, messages.SUCCESS)
         return redirect("admin:rankings_score_entry_form", agency_id=agency.pk, year=year.year)
 
     def explanations_view(self, request, agency_id, year):

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import AgencyGroup
+from common.numbers import points
 from common.text import is_blank
 from criteria.models import Criterion, EvaluationYear
 
 from . import notifications
 from .models import AgencyRound, Explanation, Participant, Score
 from .roles import can_appraise, is_ict_staff, reporter_agency_id
-from .selectors import block_members
+from .selectors import Member, block_members
 from .services import FIGURE_FIELDS, apply_agency_scores
 
 Status = EvaluationYear.Status
@@ -120,6 +121,8 @@ def progress_of(year, block, agency=None):
     """Each member of the block in `year` (or only `agency`), with its scores, submission and explanations. Six
     queries, whatever the sizes."""
     members = [m for m in block_members(year, block) if agency is None or m.agency.pk == agency.pk]
+    if agency is not None and not members:  # not (or no longer) a member, its scores are still to be read
+        members = [Member(agency, agency.name, agency.short_name)]
     agency_ids = [m.agency.pk for m in members]
     criteria = list(Criterion.objects.scorable().filter(year=year, agency_group=block).order_by("order", "code"))
     scores = {}
@@ -213,7 +216,7 @@ def submit(*, agency, year, user):
         lambda: _("%(agency)s submitted its self-assessment for %(year)s") % {"agency": progress.name, "year": year},
         lambda: _("%(agency)s submitted its self-assessment for %(year)s: %(points)s points on %(count)d criteria. "
                   "Appraise it here:\n%(link)s") % {
-            "agency": progress.name, "year": year, "points": progress.self_assessed_total,
+            "agency": progress.name, "year": year, "points": points(progress.self_assessed_total),
             "count": len(progress.criteria),
             "link": notifications.link("admin:rankings_score_entry_form", agency.pk, year.year)})
     return agency_round
@@ -258,15 +261,18 @@ def _check_appraisable(agency, year, user):
 
 @transaction.atomic
 def accept_self_assessment(*, agency, year, user, criterion_ids=None):
-    """The appraised score of each chosen criterion (all by default) becomes the agency's own: its points, or
-    the figures its rule reads. Returns how many criteria were accepted."""
+    """The appraised score of each chosen criterion becomes the agency's own: its points, or the figures its rule
+    reads. Without a choice, every criterion not appraised yet (an appraiser's adjustment or mark stays). Returns how
+    many criteria were accepted."""
     year = _lock(year)
     _check_appraisable(agency, year, user)
     progress = progress_of_agency(year, agency)
     changes = {}
     for criterion in progress.criteria:
         score = progress.scores.get(criterion.pk)
-        if (criterion_ids is not None and criterion.pk not in criterion_ids) or not is_self_assessed(score):
+        chosen = is_self_assessed(score) and (criterion.pk in criterion_ids if criterion_ids is not None
+                                              else not is_appraised(score))
+        if not chosen:
             continue
         if criterion.is_computed:
             changes[criterion.pk] = {appraised: getattr(score, reported) for appraised, reported in
@@ -400,12 +406,18 @@ def announce_stage(year):
     """Tell the people a stage concerns that it has opened, with its deadline."""
     if year.status not in STAGE_AUDIENCE:
         return
-    notifications.send(
-        _audience(year, year.status),
-        lambda: _("%(year)s: %(stage)s") % {"year": year, "stage": year.get_status_display()},
-        lambda: _("The evaluation of %(year)s is now at the stage “%(stage)s”. %(deadline)s\n%(link)s") % {
-            "year": year, "stage": year.get_status_display(), "deadline": _deadline_text(year),
-            "link": notifications.link("admin:index")})
+    if year.is_published:
+        def body():
+            return _("The results of %(year)s are published by decision %(number)s. The public results:\n%(link)s") % {
+                "year": year, "number": year.decision_number, "link": notifications.link("public:home")}
+    else:
+        def body():
+            return "\n".join(filter(None, [
+                _("The evaluation of %(year)s is now at the stage “%(stage)s”.") % {
+                    "year": year, "stage": year.get_status_display()},
+                _deadline_text(year), notifications.link("admin:index")]))
+    notifications.send(_audience(year, year.status),
+                       lambda: _("%(year)s: %(stage)s") % {"year": year, "stage": year.get_status_display()}, body)
 
 
 def send_reminders(*, today=None, days=3):

@@ -113,7 +113,7 @@ def test_a_copy_leaves_out_the_blocks_that_have_ended():
 
 def test_a_reporter_sees_no_points_relative_to_the_best_nor_a_total_holding_them_before_publication(client, people):
     block = factories.agency_group(name="Khối", slug="khoi")
-    year = factories.evaluation_year(2024, status=Status.APPRAISAL)
+    year = factories.evaluation_year(2024, status=Status.EXPLANATION)  # the agency sees its appraisal
     relative = factories.criterion(year, block, "1.1", 10, rule=Rule.RELATIVE)
     mine, theirs = factories.agency(block, name="Sở Mình"), factories.agency(block, name="Sở Khác")
     save_agency_scores(agency=mine, year=year, user=None, changes={relative.pk: {"numerator": Decimal(30)}})

@@ -123,7 +123,10 @@ def test_appraisers_accept_one_criterion_or_all_and_finish_only_a_complete_submi
                                          criterion_ids={world.points.pk}) == 1
     with pytest.raises(ValidationError, match="3.1"):
         rounds.finish_appraisal(agency=world.a, year=world.year, user=world.appraiser)
-    assert rounds.accept_self_assessment(agency=world.a, year=world.year, user=world.appraiser) == 2
+    save_agency_scores(agency=world.a, year=world.year, user=world.appraiser,
+                       changes={world.points.pk: {"value": Decimal(12), "appraisal_comment": "Thiếu văn bản"}})
+    assert rounds.accept_self_assessment(agency=world.a, year=world.year, user=world.appraiser) == 1  # 3.1 only
+    assert Score.objects.get(agency=world.a, criterion=world.points).value == Decimal(12)  # the adjustment stays
     score = Score.objects.get(agency=world.a, criterion=world.ratio)
     assert (score.numerator, score.denominator, score.value) == (Decimal(8), Decimal(10), Decimal(8))
     rounds.finish_appraisal(agency=world.a, year=world.year, user=world.appraiser)

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from criteria.models import Criterion, EvaluationYear
+from criteria.services import change_year_status
 from imports.importing import PENDING_FOLDER, apply_import
 from rankings import roles
 from rankings.files import private_storage
@@ -137,8 +138,11 @@ def test_a_reporter_sees_its_own_total_but_no_rank_before_publication(client, ev
     e = evaluation
     entry = reverse("admin:rankings_score_entry_form", kwargs={"agency_id": e["a"].pk, "year": 2024})
     client.force_login(e["reporter"])
+    page = client.get(entry).content.decode()  # while appraisal runs, nothing of it
+    assert "Tổng điểm thẩm định" not in page and "Nhận xét riêng của Sở A" not in page and "trong khối" not in page
+    change_year_status(year=e["year"], status=Status.EXPLANATION, user=None)
     page = client.get(entry).content.decode()
-    assert "Tổng điểm đã lưu: <strong>14</strong>/20 điểm." in page and "trong khối" not in page
+    assert "Tổng điểm thẩm định: <strong>14</strong>/20 điểm." in page and "trong khối" not in page
     client.force_login(e["appraiser"])
     assert "Xếp hạng 2 trong khối." in client.get(entry).content.decode()
     call_command("publish", "2024", *factories.DECISION)
