@@ -183,7 +183,8 @@ class CriterionAdmin(FrozenYearAdmin):
     ordering = ["-year__year", "agency_group__order", "order", "code"]
     autocomplete_fields = ["parent"]
     fieldsets = [
-        (None, {"fields": ["year", "agency_group", "criteria_group", "parent", "code", "name", "max_points", "order"]}),
+        (None, {"fields": ["year", "agency_group", "criteria_group", "parent", "code", "name", "name_en", "max_points",
+                           "order"]}),
         (_("Scoring rule"), {"fields": ["rule", "points_per_item", "tiers", "unit"],
                              "description": _("Points entered by appraisers, or computed from the figures the agency "
                                               "reports; the public pages write the computation out.")}),

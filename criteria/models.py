@@ -41,6 +41,7 @@ class EvaluationYear(models.Model):
     appraisal_deadline = models.DateField(_("appraisal deadline"), null=True, blank=True)
     explanation_deadline = models.DateField(_("explanation deadline"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("Shown on the public pages of this year."))
+    note_en = models.TextField(_("note in English"), blank=True, help_text=_("Shown on the English pages."))
     # The People's Committee's decision that approves the results; set by publishing (rankings.publication).
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True,
                                        help_text=_("For example 768/QĐ-UBND."))
@@ -68,6 +69,10 @@ class EvaluationYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+    @property
+    def localized_note(self):
+        return localized(self.note, self.note_en)
 
     @property
     def is_published(self):
@@ -190,6 +195,7 @@ class Criterion(models.Model):
     )
     code = models.CharField(_("code"), max_length=20, help_text=_('For example "1.2".'))
     name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("name in English"), max_length=500, blank=True)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
     # How the points are found: typed in, or computed from figures the agency reports (criteria/rules.py).
@@ -242,6 +248,10 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def localized_name(self):
+        return localized(self.name, self.name_en)
 
     @property
     def is_computed(self):

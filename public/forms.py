@@ -14,6 +14,15 @@ class YearForm(forms.Form):
         return int(self.cleaned_data["year"]) if self.cleaned_data["year"] else None
 
 
+class AgencyYearsForm(YearForm):
+    """?year=2019&against=2018: the year shown and the year it is compared with (absent: the one before)."""
+
+    against = forms.RegexField(regex=rf"\A{YEAR_PATTERN}\Z", required=False)
+
+    def clean_against(self):
+        return int(self.cleaned_data["against"]) if self.cleaned_data["against"] else None
+
+
 class CompareForm(YearForm):
     """?year=2019&agencies=a,b: the middleware has already joined ?agencies=a&agencies=b into one list."""
 

@@ -20,12 +20,13 @@ from rankings.selectors import (
     block_ranking,
     build_rankings,
     classes_for,
+    movement,
     publication_record,
 )
 
 from . import charts, downloads
 from .cache import public_page
-from .forms import CompareForm, YearForm
+from .forms import AgencyYearsForm, CompareForm
 from .tables import RankingTable
 
 HOME_LEADERS = 3
@@ -138,7 +139,7 @@ def ranking_download(request, year, block_slug, fmt):
     return response
 
 
-@public_page(params=["year"])
+@public_page(params=["year", "against"])
 def agency(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("group"), slug=slug)
     published = PublishedYears()
@@ -168,7 +169,8 @@ def agency(request, slug):
     if not ranked_years and not forebears:
         raise Http404("The agency has no published result.")  # nor is anything of it told before publication
 
-    chosen, requested = None, _requested_year(YearForm(request.GET))
+    form = AgencyYearsForm(request.GET)
+    chosen, requested = None, _requested_year(form)
     if ranked_years:
         chosen = published.get(requested) if requested else ranked_years[0]
     context = {"agency": agency, "published": published, "history": history, "forebears": forebears,
@@ -186,6 +188,17 @@ def agency(request, slug):
             series.append((_("Leader: %(name)s") % {"name": profile["leader"].display_name},
                            block.group_percents(profile["leader"])))
         context.update(profile, radar=charts.group_radar(block.group_maxima, series))
+        # Why it moved: against the year the reader picks, or its previous year with a result.
+        others = [year for year in ranked_years if year != chosen]
+        against = form.cleaned_data["against"]
+        against = published.get(against) if against else next((y for y in others if y.year < chosen.year), None)
+        if against is not None:
+            if against not in others:
+                raise Http404(f"The agency has no other result in {against} to compare with.")
+            context["movement"] = movement(agency, block, standing, *result(agency.pk, against), profile["criteria"])
+        context["other_years"] = others
+        # Compare links to the leader, or for the leader to the runner-up (a comparison needs two).
+        context["compare_with"] = next((s for s in block.ranked if s.agency_id != agency.pk), None)
         context["history_chart"] = charts.history_line(
             [(year, standing) for year, _block, standing in reversed(history)],
             [(year, standing, predecessor.name) for year, _block, standing, predecessor in forebears])

@@ -437,6 +437,75 @@ def criterion_results(agency, year, block):
     return rows
 
 
+@dataclass
+class Change:
+    """One criteria group or criterion of an agency, in the year shown and in the year it is compared with."""
+
+    name: str
+    now: Decimal | None
+    then: Decimal | None
+    maximum: Decimal
+    maximum_then: Decimal | None
+
+    @property
+    def difference(self):
+        """Points gained (negative: lost); None where either year has no value, or the maximum changed."""
+        if self.now is None or self.then is None or self.maximum != self.maximum_then:
+            return None
+        return self.now - self.then
+
+
+@dataclass
+class Movement:
+    """An agency's year against another of its years: its rank, each criteria group and each criterion. Groups
+    and criteria are matched by code; one a framework added or dropped has no comparison."""
+
+    against: EvaluationYear
+    now: Standing
+    ranking_now: Ranking
+    then: Standing
+    ranking_then: Ranking
+    groups: list
+    criteria: list
+
+    @property
+    def passed_by(self):
+        """The agencies ranked above it now that were below it then: why a rank falls when a total rises."""
+        if not (self.now.rank and self.then.rank):
+            return []
+        then = {s.agency_id: s.rank for s in self.ranking_then.standings}
+        return [s for s in self.ranking_now.ranked if s.rank < self.now.rank
+                and (then.get(s.agency_id) or 0) > self.then.rank]
+
+    def _moved(self, sign):
+        moved = [c for c in self.groups if c.difference is not None and c.difference * sign > 0]
+        return sorted(moved, key=lambda c: c.difference * sign, reverse=True)[:2]
+
+    @property
+    def gains(self):
+        """The (at most two) criteria groups that gained most points."""
+        return self._moved(1)
+
+    @property
+    def losses(self):
+        return self._moved(-1)
+
+
+def movement(agency, ranking, standing, ranking_then, standing_then, criteria_now):
+    """`standing` in `ranking` against `standing_then` in `ranking_then` (another year of the same agency), with
+    `criteria_now` (criterion_results of the year shown). Three queries (the other year's criteria)."""
+    maxima_then = {g.code: g.maximum for g in ranking_then.group_maxima}
+    groups = [Change(g.criteria_group.localized_name, standing.groups[g.code], standing_then.groups.get(g.code),
+                     g.maximum, maxima_then.get(g.code)) for g in ranking.group_maxima]
+    then = {row.criterion.code: row for row in criterion_results(agency, ranking_then.year, ranking_then.block)}
+    criteria = [Change(f"{row.criterion.code} {row.criterion.localized_name}", row.value,
+                       then[row.criterion.code].value if row.criterion.code in then else None,
+                       row.criterion.max_points,
+                       then[row.criterion.code].criterion.max_points if row.criterion.code in then else None)
+                for row in criteria_now]
+    return Movement(ranking_then.year, standing, ranking, standing_then, ranking_then, groups, criteria)
+
+
 def best_figures(year, block):
     """{criterion id: the highest appraised figure in the block}, for the rule “relative to the block's best”."""
     return dict(Score.objects.filter(criterion__year=year, criterion__agency_group=block,
