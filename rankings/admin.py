@@ -17,7 +17,7 @@ from criteria.models import EvaluationYear
 from .entry import ScoreEntryViews
 from .models import Band, Participant, Score
 from .publication import completeness, publish_year
-from .roles import may_import, reaches_scores, sees_every_agency, visible_scores
+from .roles import may_import, reaches_scores, scores_in_sight, sees_every_agency
 from .round_views import RoundViews
 
 admin.site.site_header = gettext_lazy("E-government ranking: administration")
@@ -108,10 +108,10 @@ class ScoreAdmin(ScoreEntryViews, RoundViews, ReadOnlyHistoryAdmin):
     readonly_fields = ["evidence"]
 
     def get_queryset(self, request):
-        return visible_scores(request.user, super().get_queryset(request))
+        return scores_in_sight(request.user, super().get_queryset(request))
 
     def visible_history(self, request, records):
-        return visible_scores(request.user, records)
+        return scores_in_sight(request.user, records)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and reaches_scores(request.user)

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -24,10 +25,10 @@ from criteria.rules import Rule
 from . import rounds
 from .forms import AgencyScoresForm, ScoreEntryChoiceForm
 from .models import Participant, Score
-from .roles import is_ict_staff, may_read_scores_of, reporter_agency_id, sees_every_agency
+from .roles import is_ict_staff, may_read_scores_of, reporter_agency_id, sees_every_agency, visible_scores
 from .round_views import ReopenForm, open_year
 from .selectors import PublishedYears, block_ranking
-from .services import editable_fields, save_agency_scores, scores_version
+from .services import editable_fields, save_agency_scores, scores_version, version_fields
 
 Status = EvaluationYear.Status
 
@@ -76,23 +77,27 @@ class ScoreEntryViews:
             request.POST if request.method == "POST" else None,
             request.FILES if request.method == "POST" else None,
             criteria=criteria, stored=stored, editable=editable,
-            initial={"version": scores_version(agency, year)},
+            initial={"version": scores_version(agency, year, version_fields(request.user, agency, year))},
         )
         if form.is_valid():
+            # "Accept" buttons save what was typed, then take the self-assessment of their criterion, or of every
+            # criterion not appraised yet: both or neither.
+            accept = request.POST.get("accept")
             try:
-                save_agency_scores(agency=agency, year=year, changes=form.changes(),
-                                   version=form.cleaned_data["version"], user=request.user)
+                with transaction.atomic():
+                    save_agency_scores(agency=agency, year=year, changes=form.changes(),
+                                       version=form.cleaned_data["version"], user=request.user)
+                    if accept:
+                        count = rounds.accept_self_assessment(agency=agency, year=year, user=request.user,
+                                                              criterion_ids=self.chosen_criteria(accept))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                # "Accept" buttons save what was typed, then take the self-assessment of their criterion, or of
-                # every criterion not appraised yet.
-                accept = request.POST.get("accept")
-                if accept:
-                    self.accept(request, agency, year, None if accept == "all" else {int(accept)}
-                                if accept.isdigit() else set())
-                else:
-                    self.message_user(request, self.saved_message(agency, year, editable), messages.SUCCESS)
+                self.message_user(request, ngettext(
+                    "%(count)d self-assessed score of %(agency)s accepted.",
+                    "%(count)d self-assessed scores of %(agency)s accepted.", count) % {"count": count,
+                                                                                      "agency": agency}
+                    if accept else self.saved_message(agency, year, editable), messages.SUCCESS)
                 return redirect(request.path)
         if form.is_bound and not form.is_valid():
             form.add_error(None, _("Nothing was saved. Correct the scores marked below."))
@@ -162,23 +167,19 @@ class ScoreEntryViews:
         return _("The scores of %(agency)s for %(year)s were saved: %(done)d of %(count)d criteria appraised.") % {
             **params, "done": saved.appraised_count}
 
-    def accept(self, request, agency, year, criterion_ids):
-        try:
-            count = rounds.accept_self_assessment(agency=agency, year=year, user=request.user,
-                                                  criterion_ids=criterion_ids)
-        except ValidationError as error:
-            for text in error.messages:
-                self.message_user(request, text, messages.ERROR)
-        else:
-            self.message_user(request, ngettext("%(count)d self-assessed score of %(agency)s accepted.",
-                                                "%(count)d self-assessed scores of %(agency)s accepted.", count)
-                              % {"count": count, "agency": agency}, messages.SUCCESS)
+    @staticmethod
+    def chosen_criteria(accept):
+        """The criteria an Accept button names: "all" (None: every one not appraised yet), or one id."""
+        if accept == "all":
+            return None
+        return {int(accept)} if accept.isascii() and accept.isdigit() else set()
 
     def evidence_view(self, request, pk):
         """An evidence file, to ICT staff, appraisers and the agency's own reporters only."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        score = get_object_or_404(self.get_queryset(request), pk=pk)
+        # The agency's own evidence in every stage (the score list hides a reporter's scores until the explanations).
+        score = get_object_or_404(visible_scores(request.user, Score.objects.all()), pk=pk)
         if not score.evidence_file:
             raise Http404
         return FileResponse(score.evidence_file.open("rb"), as_attachment=True,

@@ -15,32 +15,30 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from .roles import APPRAISERS, ICT_STAFF
-
 logger = logging.getLogger(__name__)
 
 
-def _active_with_address():
-    return get_user_model().objects.filter(is_active=True).exclude(email="")
+def _holding(permission):
+    """Active users with an address who hold `permission` (by a group or their own), as rankings.roles reads it."""
+    users = get_user_model().objects.with_perm(permission, include_superusers=False,
+                                               backend="django.contrib.auth.backends.ModelBackend")
+    return users.exclude(email="")
 
 
 def reporters_of(agency_ids):
-    """The addresses of the reporters of these agencies."""
-    return list(_active_with_address().filter(reporter__agency__in=agency_ids).values_list("email", flat=True))
-
-
-def members_of(role):
-    """The addresses of a role's members who are linked to no agency (a linked user acts for its agency only)."""
-    return list(_active_with_address().filter(groups__name=role, reporter__isnull=True)
-                .values_list("email", flat=True).distinct())
+    """The addresses of the reporters of these agencies: linked to one, and still holding the reporter's right."""
+    return list(_holding("rankings.report_score").filter(reporter__agency__in=agency_ids)
+                .values_list("email", flat=True))
 
 
 def appraisers():
-    return members_of(APPRAISERS)
+    """Appraisers linked to no agency (a linked user acts for its agency only)."""
+    return list(_holding("rankings.appraise_score").filter(reporter__isnull=True).values_list("email", flat=True))
 
 
 def ict_staff():
-    return members_of(ICT_STAFF)
+    return list(_holding("criteria.publish_evaluationyear").filter(reporter__isnull=True)
+                .values_list("email", flat=True))
 
 
 def link(route, *args):

@@ -4,9 +4,11 @@ The admin's confirmation page and `manage.py publish` both go through `publish_y
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from agencies.models import AgencyGroup
@@ -24,10 +26,11 @@ class Completeness:
     without_scores: list = field(default_factory=list)  # (block, agency name): no appraised score nor mark at all
     blank: list = field(default_factory=list)  # (block, agency name, criterion code): scored elsewhere, blank here
     unanswered: list = field(default_factory=list)  # (agency name, criterion code): an explanation without answer
+    explanations_open_until: date | None = None  # agencies may still file explanations until then
 
     @property
     def complete(self):
-        return not (self.without_scores or self.blank or self.unanswered)
+        return not (self.without_scores or self.blank or self.unanswered or self.explanations_open_until)
 
     def lines(self):
         """Each missing thing, as a sentence."""
@@ -39,6 +42,9 @@ class Completeness:
               for block, name, code in self.blank),
             *(_("%(agency)s: the explanation of criterion %(code)s is not answered.") % {"agency": name, "code": code}
               for name, code in self.unanswered),
+            *([_("Agencies may still file explanations until %(date)s.")
+               % {"date": formats.date_format(self.explanations_open_until, "SHORT_DATE_FORMAT")}]
+              if self.explanations_open_until else []),
         ]
 
 
@@ -61,6 +67,9 @@ def completeness(year):
     result.unanswered = list(Explanation.objects.filter(score__criterion__year=year, outcome="")
                              .order_by("score__agency__sort_key", "score__criterion__order")
                              .values_list("score__agency__name", "score__criterion__code"))
+    if year.status == EvaluationYear.Status.EXPLANATION and year.explanation_deadline \
+            and not year.deadline_passed():
+        result.explanations_open_until = year.explanation_deadline
     return result
 
 

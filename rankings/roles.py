@@ -14,6 +14,8 @@ agency only, whatever else it holds.
 
 from django.contrib.auth.models import Group, Permission
 
+from criteria.models import EvaluationYear
+
 ICT_STAFF = "Cán bộ Sở TT&TT"
 APPRAISERS = "Thẩm định viên"
 REPORTERS = "Cán bộ báo cáo của cơ quan"
@@ -103,3 +105,12 @@ def visible_scores(user, scores):
         return scores
     agency_id = reporter_agency_id(user)
     return scores.filter(agency_id=agency_id) if agency_id is not None else scores.none()
+
+
+def scores_in_sight(user, scores):
+    """The part of the `scores` queryset (or of their history) that `user` may read with their appraisal: a
+    reporter reads its agency's appraisal from the explanation stage on, not while it runs."""
+    if sees_every_agency(user):
+        return scores
+    Status = EvaluationYear.Status
+    return visible_scores(user, scores).filter(criterion__year__status__in=[Status.EXPLANATION, Status.PUBLISHED])

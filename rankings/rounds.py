@@ -250,6 +250,8 @@ def reopen(*, agency, year, user, reason):
 def _check_appraisable(agency, year, user):
     _check_appraiser(user)
     _check_stage(year, Status.APPRAISAL)
+    if not is_ict_staff(user):  # the department in charge may still finish what its appraisers left
+        _check_deadline(year)
     agency_round = _round(year, agency)
     if not agency_round.submitted_at:
         raise ValidationError(_("%(agency)s has not submitted its self-assessment.") % {"agency": agency})
@@ -421,9 +423,9 @@ def announce_stage(year):
 
 
 def send_reminders(*, today=None, days=3):
-    """Remind whoever still has something to do in a stage whose deadline is at most `days` days away: agencies
-    that have not submitted, appraisers with submissions waiting, agencies during the explanation stage.
-    Returns [(year, stage, number of addresses)]."""
+    """Remind whoever still has something to do in a stage whose deadline is at most `days` days away: each
+    agency that has not submitted (its own reporters, about itself only), appraisers and ICT staff with the list
+    of what waits, each agency during the explanation stage. Returns [(year, stage, number of addresses)]."""
     today = today or timezone.localdate()
     sent = []
     for year in EvaluationYear.objects.filter(status__in=[Status.SELF_ASSESSMENT, Status.APPRAISAL,
@@ -431,24 +433,32 @@ def send_reminders(*, today=None, days=3):
         if year.deadline is None or not today <= year.deadline <= today + timedelta(days=days):
             continue
         progress = [p for block in blocks_of(year) for p in progress_of(year, block)]
-        if year.status == Status.SELF_ASSESSMENT:
-            waiting = [p for p in progress if not p.submitted_at]
-            people = _audience(year, year.status, [p.agency.pk for p in waiting])
-        elif year.status == Status.APPRAISAL:
-            waiting = [p for p in progress if p.submitted_at and not p.appraised_at]
-            people = _audience(year, year.status) if waiting else []
-        else:
-            waiting = progress
-            people = _audience(year, year.status, [p.agency.pk for p in progress])
+        waiting = {
+            Status.SELF_ASSESSMENT: [p for p in progress if not p.submitted_at],
+            Status.APPRAISAL: [p for p in progress if p.submitted_at and not p.appraised_at],
+            Status.EXPLANATION: progress,
+        }[year.status]
         if not waiting:
             continue
-        names = ", ".join(p.name for p in waiting)
-        notifications.send(
-            people,
-            lambda year=year: _("Reminder: %(stage)s of %(year)s ends on %(date)s") % {
-                "stage": year.get_status_display(), "year": year,
-                "date": formats.date_format(year.deadline, "SHORT_DATE_FORMAT")},
-            lambda year=year, names=names: _("%(deadline)s Still to do: %(names)s.\n%(link)s") % {
-                "deadline": _deadline_text(year), "names": names, "link": notifications.link("admin:index")})
-        sent.append((year, year.status, len(set(people))))
+        people = set()
+        if "reporters" in STAGE_AUDIENCE[year.status]:  # each agency hears of itself, nothing of the others
+            for agency_progress in waiting:
+                reporters = notifications.reporters_of([agency_progress.agency.pk])
+                _remind(reporters, year, agency_progress.name)
+                people.update(reporters)
+        staff = set(notifications.ict_staff())
+        if "appraisers" in STAGE_AUDIENCE[year.status]:
+            staff.update(notifications.appraisers())
+        _remind(staff, year, ", ".join(p.name for p in waiting))
+        sent.append((year, year.status, len(people | staff)))
     return sent
+
+
+def _remind(people, year, names):
+    notifications.send(
+        people,
+        lambda: _("Reminder: %(stage)s of %(year)s ends on %(date)s") % {
+            "stage": year.get_status_display(), "year": year,
+            "date": formats.date_format(year.deadline, "SHORT_DATE_FORMAT")},
+        lambda: _("%(deadline)s Still to do: %(names)s.\n%(link)s") % {
+            "deadline": _deadline_text(year), "names": names, "link": notifications.link("admin:index")})

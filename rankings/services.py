@@ -46,21 +46,31 @@ def editable_fields(user, agency, year):
         submitted = AgencyRound.objects.filter(year=year, agency=agency, submitted_at__isnull=False).exists()
         return set() if submitted or year.deadline_passed() else set(SELF_ASSESSMENT_FIELDS)
     if can_appraise(user) and year.status == EvaluationYear.Status.APPRAISAL:
+        # Until the agency's appraisal is finished, and up to the stage's deadline.
         finished = AgencyRound.objects.filter(year=year, agency=agency, appraised_at__isnull=False).exists()
-        return set() if finished else set(APPRAISAL_FIELDS)
+        return set() if finished or year.deadline_passed() else set(APPRAISAL_FIELDS)
     return set()
 
 
-def scores_version(agency, year):
+def version_fields(user, agency, year):
+    """The fields a form's version covers: what the user sees. An agency's reporter does not see the appraisal
+    before the explanation stage, nor may it learn from a changed version that the appraisal moved."""
+    if reporter_agency_id(user) == agency.pk and year.status not in (EvaluationYear.Status.EXPLANATION,
+                                                                     EvaluationYear.Status.PUBLISHED):
+        return tuple(f for f in SCORE_FIELDS if f in SELF_ASSESSMENT_FIELDS)
+    return SCORE_FIELDS
+
+
+def scores_version(agency, year, fields=SCORE_FIELDS):
     """A fingerprint of what is stored for the agency and year: a form opened earlier must still match it.
 
     A computed criterion's points are left out: they follow from its figures, which are in, and another agency's
     figure moves them under the rule "relative to the best" without anyone changing this agency's scores.
     """
     rows = Score.objects.filter(agency=agency, criterion__year=year).order_by("criterion_id").values_list(
-        "criterion_id", "criterion__rule", *SCORE_FIELDS, named=True)
+        "criterion_id", "criterion__rule", *fields, named=True)
     kept = [tuple(None if name in POINT_FIELDS and row.criterion__rule != Rule.POINTS else getattr(row, name)
-                  for name in ("criterion_id", *SCORE_FIELDS)) for row in rows]
+                  for name in ("criterion_id", *fields)) for row in rows]
     return hashlib.sha256(repr(kept).encode()).hexdigest()[:20]
 
 
@@ -109,17 +119,17 @@ def save_agency_scores(*, agency: Agency, year: EvaluationYear, changes: dict[in
     refused = {name for fields in changes.values() for name in fields} - allowed
     if refused:
         raise PermissionDenied(f"{user} may not change {sorted(refused)} of {agency} in {year}.")
-    apply_agency_scores(agency=agency, year=year, changes=changes, user=user, version=version)
-
-
-def apply_agency_scores(*, agency, year, changes, user, version=None):
-    """What save_agency_scores writes once it knows the user may: also the writer of rankings.rounds's steps
-    (accepting a self-assessment, answering an explanation), which check their own rules first. The caller holds
-    the year's lock."""
-    if version is not None and version != scores_version(agency, year):
+    if version is not None and version != scores_version(agency, year, version_fields(user, agency, year)):
         raise ValidationError(_("Someone else saved scores of %(agency)s for %(year)s after you opened this page. "
                                 "Nothing of yours was saved: reload the page to see their changes, then enter "
                                 "yours again.") % {"agency": agency, "year": year})
+    apply_agency_scores(agency=agency, year=year, changes=changes, user=user)
+
+
+def apply_agency_scores(*, agency, year, changes, user):
+    """What save_agency_scores writes once it knows the user may: also the writer of rankings.rounds's steps
+    (accepting a self-assessment, answering an explanation), which check their own rules first. The caller holds
+    the year's lock."""
     block_id = Participant.objects.block_of(agency, year)
     criteria = Criterion.objects.scorable().filter(year=year, agency_group_id=block_id, pk__in=changes)
     criteria = {c.pk: c for c in criteria}
