@@ -17,6 +17,7 @@ are not cached; a year in an address has four digits, no leading zero.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,6 +29,12 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from common.data_version import data_version
+
+# A request that finds its page being rendered by another waits for that copy, polling, up to a few seconds; a
+# render that dies leaves its mark for RENDER_LOCK_SECONDS at most.
+RENDER_POLL_SECONDS = 0.02
+RENDER_WAIT_SECONDS = 5
+RENDER_LOCK_SECONDS = 30
 
 
 def _comma_list(values):
@@ -99,13 +106,35 @@ class PublicPageCacheMiddleware:
         address = f"{site}{request.get_full_path()}"
         key = f"public-page:{data_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
         cached = cache.get(key)
+        if cached is None and not cache.add(f"{key}:rendering", 1, timeout=RENDER_LOCK_SECONDS):
+            cached = self._wait_for(key)  # another request renders this very page of this very data
         if cached is not None:
             content, headers = cached
             return HttpResponse(content, headers=headers)
-        response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, dict(response.headers)), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        try:
+            response = self.get_response(request)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, (response.content, dict(response.headers)),
+                          timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        finally:
+            cache.delete(f"{key}:rendering")
         return response
+
+    @staticmethod
+    def _wait_for(key):
+        """The copy another request is rendering, once it is there; None when that render stored nothing (an
+        error, a 404) or takes too long: the caller then renders the page itself.
+
+        Publication day: everyone opens the same new pages at once. The first request of a page renders it, the
+        others wait for its copy instead of rendering it again; the key holds the data version, so nobody is
+        served a copy of older data."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            cached = cache.get(key)
+            if cached is not None or cache.get(f"{key}:rendering") is None:
+                return cached
+        return None
 
     @staticmethod
     def _public_page(path):

@@ -1,0 +1,65 @@
+"""Publication day (issue 18): a burst of first requests to one uncached page renders it once, and nobody is served
+a copy of older data."""
+
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+from django.test.signals import template_rendered
+
+from common.data_version import invalidate_public_pages
+from rankings.models import Score
+from tests import factories
+
+BURST = 50
+
+
+@pytest.fixture
+def ranking_url(live_server):
+    block = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
+    year = factories.evaluation_year(2030)
+    criterion = factories.criterion(year, block, "1.1", 20)
+    for n in range(12):
+        factories.score(factories.agency(block, name=f"Sở số {n}"), criterion, Decimal(n))
+    return f"{live_server.url}/rankings/2030/so-ban-nganh/"
+
+
+def burst(url):
+    """BURST requests let go at the same moment; their status codes and bodies."""
+    start = threading.Barrier(BURST)
+
+    def fetch(_n):
+        start.wait()
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+
+    with ThreadPoolExecutor(BURST) as pool:
+        return list(pool.map(fetch, range(BURST)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_first_requests_renders_the_page_once(ranking_url):
+    renders = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "public/ranking.html":
+            renders.append(threading.get_ident())
+
+    template_rendered.connect(count)
+    try:
+        answers = burst(ranking_url)
+        assert [status for status, _body in answers] == [200] * BURST
+        assert len(renders) == 1
+        assert len({body for _status, body in answers}) == 1
+        # A change: the next burst renders the new data once, and nobody is served the old copy.
+        Score.objects.filter(value=Decimal(11)).update(value=Decimal(19))
+        invalidate_public_pages()
+        renders.clear()
+        after = burst(ranking_url)
+        assert [status for status, _body in after] == [200] * BURST and len(renders) == 1
+        assert len({body for _status, body in after}) == 1 and after[0][1] != answers[0][1]
+        assert b"19" in after[0][1]
+    finally:
+        template_rendered.disconnect(count)
