@@ -2,8 +2,9 @@
 
 Each URL pattern has a rule in RULES: who may read it (GET answers 200) and who may write through it (a POST is
 not refused). Everyone else is refused, a POST of theirs changes nothing in the database, and no response ever
-shows them another agency's unpublished details. A URL pattern without a rule fails
-`test_every_url_pattern_has_a_rule`: a new screen cannot ship without saying who may use it.
+shows them another agency's unpublished details, nor an agency's reporter its appraisal before the explanation
+stage. A URL pattern without a rule fails `test_every_url_pattern_has_a_rule`: a new screen cannot ship without
+saying who may use it.
 
 The POSTs are what an attacker with an ordinary login would replay by hand: without CSRF checks (the attacker
 has a session and its token), with every field of the object changed (a year's status set to published).
@@ -21,12 +22,13 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup, AgencyReporter, Succession
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
 from rankings import roles
-from rankings.models import Band, ImportLog, Participant, Score
-from rankings.services import scores_version
+from rankings.models import AgencyRound, Band, Explanation, ImportLog, Participant, Score
+from rankings.services import scores_version, version_fields
 from tests import factories, sheets
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,14 @@ NOBODY = set()
 STAGES = list(Status)
 # Never shown to anyone who may not read that agency's scores, on any page.
 SECRET = {"a": "GHI-CHU-RIENG-CUA-SO-A", "b": "GHI-CHU-RIENG-CUA-SO-B"}
+# An agency sees its appraisal once the appraisal is over: its reporter reads the appraiser's comment from the
+# explanation stage on, never before (rankings.entry, rankings.round_views).
+APPRAISAL_SHOWN = {Status.EXPLANATION, Status.PUBLISHED}
+
+
+def appraisal_note(key, stage):
+    """Written in the appraiser's comment only, beside SECRET: one per agency and stage."""
+    return f"NHAN-XET-THAM-DINH-{key}-{stage}".upper()
 
 # Per model: who reads its admin screens, who changes, adds and deletes there (a frozen year's objects aside).
 VIEW = {
@@ -95,7 +105,12 @@ class Case:
 
 
 class World:
-    """A block with agencies A and B; a year in each stage with a criterion and both agencies' scores."""
+    """A block with agencies A and B; a year in each stage with a criterion and both agencies' scores.
+
+    A's self-assessment is complete and not submitted; B's is submitted, and B has explained its score, so that
+    every step of the round (submit, reopen, accept, finish, file and answer an explanation) has something to do.
+    No deadline is set: none applies.
+    """
 
     def __init__(self):
         self.block = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
@@ -110,7 +125,8 @@ class World:
             self.unranked[stage] = factories.leave_out(year, self.agencies["b"], "Không có dịch vụ công")
             for key, agency in self.agencies.items():
                 score = Score(agency=agency, criterion=criterion, self_assessed=Decimal(10), value=Decimal(12),
-                              appraisal_comment=SECRET[key], evidence_url=f"https://{SECRET[key].lower()}.example/")
+                              appraisal_comment=f"{SECRET[key]} {appraisal_note(key, stage)}",
+                              evidence_url=f"https://{SECRET[key].lower()}.example/")
                 score.evidence_file.save("minh-chung.pdf", ContentFile(b"%PDF-1.4 " + SECRET[key].encode()))
                 self.scores[key, stage] = score
         people = factories.People()
@@ -119,6 +135,11 @@ class World:
                       "superuser": people.superuser}
         people.reporter(self.agencies["b"])
         self.links = {key: agency.reporters.get() for key, agency in self.agencies.items()}
+        self.submitted, self.explanations = {"b"}, {}
+        for stage, year in self.years.items():
+            AgencyRound.objects.create(year=year, agency=self.agencies["b"], submitted_at=timezone.now())
+            self.explanations["b", stage] = Explanation.objects.create(score=self.scores["b", stage],
+                                                                       text="Đã có văn bản hướng dẫn")
         self.band = Band.objects.create(name="Thử", min_percent=Decimal("99.5"))
         self.succession = Succession.objects.create(year=2030, kind=Succession.Kind.MERGED,
                                                     predecessor=factories.agency(self.block, name="Sở C"),
@@ -164,6 +185,14 @@ def may_read(label, role, target):
     if label == "rankings.score" and role == "reporter_a":
         return target.agency == "a"
     return role in VIEW[label]
+
+
+def may_read_record(label, role, target):
+    """The stock admin pages of a score (its page and history) show its appraisal: to the agency's reporter only
+    from the explanation stage on."""
+    if label == "rankings.score" and role == "reporter_a":
+        return target.agency == "a" and target.stage in (Status.EXPLANATION, Status.PUBLISHED)
+    return may_read(label, role, target)
 
 
 def may_change(label, role, target, table=CHANGE):
@@ -224,7 +253,7 @@ def model_cases(world, label, model_admin):
                 {"action": action, "_selected_action": [target.obj.pk], "post": "yes", "apply": "1",
                  "reason": "tấn công", "target_year": "2099"}))
     for target in targets:
-        readers = {r for r in ROLES if may_read(label, r, target)}
+        readers = {r for r in ROLES if may_read_record(label, r, target)}
         changers = {r for r in ROLES if may_change(label, r, target)}
         deleters = {r for r in ROLES if may_change(label, r, target, DELETE)}
         args = [target.obj.pk]
@@ -263,13 +292,18 @@ def score_cases(world):
         writers = set()
         if stage != Status.PUBLISHED:
             writers |= MANAGERS
-        if stage == Status.SELF_ASSESSMENT and key == "a":
+        # The agency's reporter until it submits; appraisers until its appraisal is finished (none is here), never
+        # in the explanation stage, where the appraisal changes only by answering an explanation.
+        if stage == Status.SELF_ASSESSMENT and key == "a" and key not in world.submitted:
             writers.add("reporter_a")
         if stage == Status.APPRAISAL:
             writers.add("appraiser")
         entry = reverse("admin:rankings_score_entry_form", kwargs={"agency_id": agency.pk, "year": year.year})
         cases.setdefault("entry_form", []).append(Case(entry, target, readers, writers, {
-            "version": scores_version(agency, year), f"self_assessed_{criterion.pk}": "5",
+            # The form's version as the page gives it to each user: a reporter's covers what it sees.
+            "version": lambda user, agency=agency, year=year: scores_version(
+                agency, year, version_fields(user, agency, year)) if user else "",
+            f"self_assessed_{criterion.pk}": "5",
             f"value_{criterion.pk}": "5", f"appraisal_comment_{criterion.pk}": "tấn công",
             f"evidence_url_{criterion.pk}": "https://ke-tan-cong.example/"}, writes=True))
         cases.setdefault("evidence", []).append(Case(
@@ -297,6 +331,63 @@ def score_cases(world):
              writes=stage != Status.PUBLISHED)
         for stage, year in world.years.items()
     ]
+    return cases
+
+
+def round_cases(world):
+    """The round's screens (rankings.round_views): each role's home, the board, an agency's steps and explanations,
+    the decision's appendix and the press summary. A POST that the rules of rankings.rounds refuse (wrong stage,
+    wrong state) is answered like an allowed one, with a message: it counts as refused, so it must change nothing."""
+    cases = {}
+    # A reporter is sent to its agency's scores, ICT staff and appraisers to the board; it writes nothing.
+    cases["round_home"] = [Case(reverse("admin:rankings_round_home"), Target(), READERS | {"reporter_a"}, NOBODY,
+                                ok=(302,))]
+    for stage, year in world.years.items():
+        target = Target(year, None, stage)
+        # Every agency's standing, and the decision's papers drafted before it: for those who read every agency.
+        cases.setdefault("round_board", []).append(
+            Case(reverse("admin:rankings_round_board", args=[year.year]), target, READERS, NOBODY))
+        cases.setdefault("appendix", []).extend(
+            Case(reverse("admin:rankings_appendix", args=[year.year]) + query, target, READERS, NOBODY)
+            for query in ("", "?format=docx"))
+        cases.setdefault("summary", []).append(
+            Case(reverse("admin:rankings_summary", args=[year.year]), target, READERS, NOBODY))
+    for (key, stage), score in world.scores.items():
+        target = Target(score, key, stage)
+        agency, year, criterion = world.agencies[key], world.years[stage], world.criteria[stage]
+        submitted = key in world.submitted
+        reporter = {"reporter_a"} if key == "a" else NOBODY
+        # Who may take each step, and when: only where its stage and the agency's state let it write.
+        steps = {
+            # Its own reporter or ICT staff; A's self-assessment is complete, with evidence.
+            "submit": (reporter | MANAGERS) if stage == Status.SELF_ASSESSMENT and not submitted else NOBODY,
+            "reopen": MANAGERS if submitted and stage != Status.PUBLISHED else NOBODY,
+            # Appraisers or ICT staff, on a submission whose appraisal is not finished (B's score is appraised).
+            "finish": READERS if submitted and stage == Status.APPRAISAL else NOBODY,
+            # Not a step of this URL (accepting a self-assessment is a button of the entry form): refused to all.
+            "accept": NOBODY,
+        }
+        data = {"reopen": {"reason": "tấn công"}, "accept": {"criterion": criterion.pk}}
+        for step, writers in steps.items():
+            cases.setdefault("round_step", []).append(Case(
+                reverse("admin:rankings_round_step", args=[agency.pk, year.year, step]), target, NOBODY, writers,
+                data.get(step, {}), writes=True))
+        # The agency's reporter sees its appraisal, and explains it, once the appraisal is over; appraisers and ICT
+        # staff read every agency's, and answer in the explanation stage.
+        readers = READERS | (reporter if stage in APPRAISAL_SHOWN else NOBODY)
+        url = reverse("admin:rankings_explanations", args=[agency.pk, year.year])
+        filers = reporter if stage == Status.EXPLANATION and (key, stage) not in world.explanations else NOBODY
+        cases.setdefault("explanations", []).append(Case(url, target, readers, filers, {
+            "criterion": criterion.pk, "text": "tấn công", "evidence_url": "https://ke-tan-cong.example/"},
+            writes=True))
+        for (explained, explained_stage), explanation in world.explanations.items():
+            if explained_stage != stage:
+                continue
+            # Answered on its own agency's page only: posted on another's, it is not found.
+            answerers = READERS if explained == key and stage == Status.EXPLANATION else NOBODY
+            cases["explanations"].append(Case(url, target, readers, answerers, {
+                "explanation": explanation.pk, "outcome": Explanation.Outcome.ADJUSTED, "answer": "tấn công",
+                "value": "1"}, writes=True))
     return cases
 
 
@@ -335,7 +426,8 @@ def site_cases(world):
                     ("agencies", "succession", "successor", READERS)]
     agency_type = ContentType.objects.get_for_model(Agency).pk
     return {
-        "admin:index": [Case(reverse("admin:index"), nobody_target, STAFF, STAFF)],
+        # A linked reporter is sent on to its agency's round (config.admin_site).
+        "admin:index": [Case(reverse("admin:index"), nobody_target, STAFF, STAFF, ok=(200, 302))],
         "admin:login": [Case(reverse("admin:login"), nobody_target, set(ROLES), set(ROLES), ok=(200, 302))],
         "admin:logout": [Case(reverse("admin:logout"), nobody_target, NOBODY, set(ROLES), ok=(200, 302))],
         "admin:password_change": [Case(reverse("admin:password_change"), nobody_target, STAFF, STAFF)],
@@ -363,6 +455,7 @@ def all_cases(world):
         for view, items in model_cases(world, label, model_admin).items():
             cases[f"{label} {view}"] = items
     cases.update({f"rankings.score {name}": items for name, items in score_cases(world).items()})
+    cases.update({f"rankings.score {name}": items for name, items in round_cases(world).items()})
     cases.update({f"public {name}": items for name, items in public_cases(world).items()})
     cases.update(site_cases(world))
     return cases
@@ -382,6 +475,12 @@ PATTERN_RULES = {
     "admin:rankings_score_evidence": "rankings.score evidence",
     "admin:rankings_importlog_file": "rankings.score importlog_file",
     "admin:rankings_publish": "rankings.score publish",
+    "admin:rankings_round_home": "rankings.score round_home",
+    "admin:rankings_round_board": "rankings.score round_board",
+    "admin:rankings_round_step": "rankings.score round_step",
+    "admin:rankings_explanations": "rankings.score explanations",
+    "admin:rankings_appendix": "rankings.score appendix",
+    "admin:rankings_summary": "rankings.score summary",
     "admin/(?P<url>.*)$": "admin catch-all",
 }
 
@@ -424,8 +523,8 @@ def test_every_url_pattern_has_a_rule(db):
 def fingerprint():
     """Everything a request could change that matters: the data, the users, their groups and permissions."""
     tracked = [AgencyGroup, Agency, AgencyReporter, EvaluationYear, CriteriaGroup, Criterion, ResultClass, Score, Band,
-               ImportLog, Participant, Succession, User, Group, User.groups.through, User.user_permissions.through,
-               Group.permissions.through]
+               ImportLog, Participant, Succession, AgencyRound, Explanation, User, Group, User.groups.through,
+               User.user_permissions.through, Group.permissions.through]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tracked}
 
 
@@ -448,8 +547,9 @@ def run_case(world, clients, role, case, method):
         if method == "GET":
             response = client.get(case.url)
         else:
-            files = {name: value for name, value in case.data.items() if isinstance(value, tuple)}
-            payload = {name: value for name, value in case.data.items() if name not in files}
+            data = {name: value(world.users[role]) if callable(value) else value for name, value in case.data.items()}
+            files = {name: value for name, value in data.items() if isinstance(value, tuple)}
+            payload = {name: value for name, value in data.items() if name not in files}
             for name, (filename, content) in files.items():
                 payload[name] = ContentFile(content, name=filename)
             response = client.post(case.url, payload)
@@ -460,6 +560,10 @@ def run_case(world, clients, role, case, method):
     for key, secret in SECRET.items():
         if secret.lower().encode() in content.lower() and not may_read("rankings.score", role, Target(agency=key)):
             problems.append(f"shows agency {key.upper()}'s details")
+    for (key, stage) in world.scores:
+        shown = appraisal_note(key, stage).lower().encode() in content.lower()
+        if shown and role not in READERS and not (role == f"reporter_{key}" and stage in APPRAISAL_SHOWN):
+            problems.append(f"shows agency {key.upper()}'s appraisal of the {stage} stage")
     allowed = role in (case.get if method == "GET" else case.post)
     if method == "GET" and allowed and response.status_code not in case.ok:
         problems.append(f"refused ({response.status_code}) though allowed")
@@ -481,7 +585,8 @@ RULE_NAMES = [
     *(f"{model._meta.label_lower} {view}" for model, model_admin in admin.site._registry.items()
       for view in model_views(model_admin)),
     *(f"rankings.score {name}" for name in ["entry", "entry_form", "import", "import_confirm", "import_cancel",
-                                            "export", "evidence", "importlog_file", "publish"]),
+                                            "export", "evidence", "importlog_file", "publish", "round_home",
+                                            "round_board", "round_step", "explanations", "appendix", "summary"]),
     *(f"public {name}" for name in ["ranking", "criteria", "download", "agency", "compare", "home", "health",
                                     "search"]),
     "admin:index", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
