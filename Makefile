@@ -39,10 +39,15 @@ test: install-dev messages
 screenshots: install-dev messages
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/browser
 
-# Speed and memory as ratios measured in one run: SIZE=S|M|L, on DATABASE_URL (SQLite by default).
+# Speed and memory as ratios measured in one run: SIZE=S|M|L.
 SIZE ?= S
-bench: install-dev
-	$(BIN)/python -m benchmarks bench --size $(SIZE) --json bench-$(SIZE).json
+# On the production settings, against PostgreSQL and Redis (override DATABASE_URL and REDIS_URL for others).
+BENCH_ENV = DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=bench-only HTTPS=false \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/7} STATIC_ROOT=$(CURDIR)/.bench-static
+bench: install-dev messages
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(BIN)/python -m benchmarks bench --size $(SIZE) --json bench-$(SIZE).json
 
 # gunicorn + PostgreSQL at 127.0.0.1:5432 + Redis at 127.0.0.1:6379, 50 locust users, twice 60 s.
 loadtest: install-dev messages
@@ -54,12 +59,15 @@ lint: install-dev
 	$(MANAGE) makemigrations --check --dry-run
 
 # Debian packages the suite needs and a fresh machine may lack: gettext (compilemessages),
-# the PostgreSQL client (pg_isready) and Chromium (browser tests). Needs root, as on CI.
+# the PostgreSQL client (pg_isready), Chromium (browser tests), LibreOffice Calc (the downloads open in it)
+# and poppler-utils (pdftotext and pdfinfo read back the pages the browser tests print). Needs root, as on CI.
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pg_isready >/dev/null || missing="$$missing postgresql-client"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi

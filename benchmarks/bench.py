@@ -5,14 +5,18 @@ on the server of DATABASE_URL), then measures each figure as the median of --rep
 """
 
 import json
+import os
 import statistics
 import tempfile
+import threading
 import time
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
 import tablib
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -55,6 +59,23 @@ RANKING_SQL = """
            LAG(r.rank) OVER (PARTITION BY r.agency_id ORDER BY y.year) - r.rank AS rank_change
     FROM ranked r JOIN agencies_agency a ON a.id = r.agency_id JOIN criteria_evaluationyear y ON y.id = r.year_id
     ORDER BY y.year DESC, r.rank, a.sort_key
+"""
+
+
+# What the home page shows, as one statement: every block of the year ranked, its leaders with their totals.
+HOME_SQL = """
+    WITH totals AS (
+        SELECT c.agency_group_id AS block_id, s.agency_id, ROUND(SUM(s.value), 2) AS total
+        FROM rankings_score s JOIN criteria_criterion c ON c.id = s.criterion_id
+        WHERE c.year_id = {year} AND s.value IS NOT NULL
+        GROUP BY c.agency_group_id, s.agency_id
+    ), ranked AS (
+        SELECT t.*, RANK() OVER (PARTITION BY t.block_id ORDER BY t.total DESC) AS rank FROM totals t
+    )
+    SELECT g.name AS block, a.name, a.slug, r.total, r.rank
+    FROM ranked r JOIN agencies_agency a ON a.id = r.agency_id JOIN agencies_agencygroup g ON g.id = r.block_id
+    WHERE r.rank <= 3
+    ORDER BY g."order", r.rank, a.sort_key
 """
 
 
@@ -134,7 +155,8 @@ class Command(BaseCommand):
             figures = self.measure(synthetic.SIZES[size], reps)
         finally:
             creation.destroy_test_db(original_name, verbosity=0)
-        figures = {"size": size, "database": connection.vendor, "reps": reps, **figures}
+        figures = {"size": size, "database": connection.vendor, "settings": os.environ["DJANGO_SETTINGS_MODULE"],
+                   "debug": settings.DEBUG, "reps": reps, **figures}
         self.print_table(figures)
         if json_file:
             Path(json_file).write_text(json.dumps(figures, indent=1))
@@ -184,6 +206,9 @@ class Command(BaseCommand):
         statement = ranking_sql(EvaluationYear.objects.published().values_list("pk", flat=True), group.pk)
         figures.update(self.page_against_statement("agency", PageRequests(client, agency_url),
                                                    lambda: sql(statement), reps))
+        statement = HOME_SQL.format(year=int(year.pk))
+        figures.update(self.page_against_statement("home", PageRequests(client, "/"), lambda: sql(statement), reps))
+        figures["renders_in_burst"] = self.renders_in_burst(ranking_url)
         client.get(ranking_url)  # now cached
         cached, static = medians_in_turns(reps * 4, lambda: client.get(ranking_url),
                                           lambda: client.get("/static/css/site.css"))
@@ -207,6 +232,32 @@ class Command(BaseCommand):
             f"{name}_page_outside_db_ms": round(outside * 1000, 1),
             f"{name}_page_outside_db_vs_sql": round(outside / raw, 2),
         }
+
+    @staticmethod
+    def renders_in_burst(url, burst=50):
+        """How many times BURST first requests, let go at once on an empty cache, render the page: counted as the
+        ranking's statement (the scores summed per group) reaching the database, in any of the threads."""
+        cache.clear()
+        start, renders, lock = threading.Barrier(burst), [], threading.Lock()
+
+        def count(execute, sql, params, many, context):
+            if "rankings_score" in sql and "GROUP BY" in sql:
+                with lock:
+                    renders.append(sql)
+            return execute(sql, params, many, context)
+
+        def fetch(_n):
+            try:
+                with connection.execute_wrapper(count):
+                    start.wait()
+                    return Client(SERVER_NAME="localhost").get(url).status_code
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(burst) as pool:
+            statuses = list(pool.map(fetch, range(burst)))
+        assert statuses == [200] * burst, statuses
+        return len(renders)
 
     @staticmethod
     def queries_per_page(client, year):
@@ -273,7 +324,8 @@ class Command(BaseCommand):
         }
 
     def print_table(self, figures):
-        targets = {"ranking_page_vs_sql": "≤ 2", "agency_page_vs_sql": "≤ 2", "cached_page_vs_static": "≤ 1.5",
+        targets = {"ranking_page_vs_sql": "≤ 3", "agency_page_vs_sql": "≤ 3", "home_page_vs_sql": "≤ 3",
+                   "cached_page_vs_static": "≤ 1.5", "renders_in_burst": "1", "debug": "False",
                    "import_vs_bulk_create": "≤ 3", "default_import_vs_ours": "≥ 10", "import_peak_mb": "≤ 200",
                    "queries_per_page_equal": "true"}
         width = max(len(k) for k in figures)

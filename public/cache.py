@@ -1,6 +1,7 @@
 """Public pages and downloads are cached whole; any change to the data makes every cached copy stale at once.
 
-PublicPageCacheMiddleware keeps them; the key of a cached page carries a data version. Saving any agency,
+PublicPageCacheMiddleware keeps them; a cached page carries the data version it was made of, and is served only
+while that is the version (both read in one round trip to the cache). Saving any agency,
 criterion, year, score or band (signals), and every bulk write (the services call `invalidate_public_pages`),
 moves the version on when the transaction commits, so no cached page outlives the data it shows. The version
 lives in the cache itself, which every process shares (Redis in production, files in development): a change
@@ -16,6 +17,7 @@ invalid value with something other than 200 (a redirect, 400 or 404), which is n
 are not cached; a year in an address has four digits, no leading zero.
 """
 
+import functools
 import hashlib
 import time
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from common.data_version import data_version
+from common.data_version import VERSION_KEY, data_version
 
 # A request that finds its page being rendered by another waits for that copy, polling, up to a few seconds; a
 # render that dies leaves its mark for RENDER_LOCK_SECONDS at most.
@@ -104,39 +106,46 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         site = "" if settings.SITE_URL else f"{request.scheme}://{host}"
         address = f"{site}{request.get_full_path()}"
-        key = f"public-page:{data_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
-        cached = cache.get(key)
-        if cached is None and not cache.add(f"{key}:rendering", 1, timeout=RENDER_LOCK_SECONDS):
-            cached = self._wait_for(key)  # another request renders this very page of this very data
-        if cached is not None:
-            content, headers = cached
+        key = f"public-page:{hashlib.sha256(address.encode()).hexdigest()}"
+        # One round trip for the data version and the page: a copy is good when it was made of that version.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or data_version()
+        cached = found.get(key)
+        if (cached is None or cached[0] != version) and not cache.add(f"{key}:{version}:rendering", 1,
+                                                                      timeout=RENDER_LOCK_SECONDS):
+            cached = self._wait_for(key, version)  # another request renders this very page of this very data
+        if cached is not None and cached[0] == version:
+            _version, content, headers = cached
             return HttpResponse(content, headers=headers)
         try:
             response = self.get_response(request)
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                cache.set(key, (response.content, dict(response.headers)),
+                cache.set(key, (version, response.content, dict(response.headers)),
                           timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         finally:
-            cache.delete(f"{key}:rendering")
+            cache.delete(f"{key}:{version}:rendering")
         return response
 
     @staticmethod
-    def _wait_for(key):
-        """The copy another request is rendering, once it is there; None when that render stored nothing (an
-        error, a 404) or takes too long: the caller then renders the page itself.
+    def _wait_for(key, version):
+        """The copy of `version` another request is rendering, once it is there; None when that render stored
+        nothing (an error, a 404) or takes too long: the caller then renders the page itself.
 
         Publication day: everyone opens the same new pages at once. The first request of a page renders it, the
-        others wait for its copy instead of rendering it again; the key holds the data version, so nobody is
-        served a copy of older data."""
+        others wait for its copy instead of rendering it again; a copy is served only of the data version the
+        request found, so nobody is served older data."""
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(RENDER_POLL_SECONDS)
             cached = cache.get(key)
-            if cached is not None or cache.get(f"{key}:rendering") is None:
+            if cached is not None and cached[0] == version:
                 return cached
+            if cache.get(f"{key}:{version}:rendering") is None:
+                return None
         return None
 
     @staticmethod
+    @functools.lru_cache(maxsize=4096)  # the address map never changes while the process runs
     def _public_page(path):
         # Before LocaleMiddleware has run: resolve /en/... in the language its prefix names.
         with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
