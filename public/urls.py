@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import converters, views  # noqa: F401  (importing converters registers <year:…>)
+from . import converters, download_views, views  # noqa: F401  (importing converters registers <year:…>)
 
 app_name = "public"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("criteria/<year:year>/<slug:block_slug>/", views.criteria, name="criteria"),
     path("compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
+    path("open-data/", download_views.open_data, name="open_data"),
 ]

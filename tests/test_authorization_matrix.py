@@ -402,6 +402,8 @@ def public_cases(world):
         cases.setdefault("criteria", []).append(Case(f"/criteria/{year.year}/{slug}/", target, everyone, NOBODY))
         cases.setdefault("download", []).extend(
             Case(f"/rankings/{year.year}/{slug}.{fmt}", target, everyone, NOBODY) for fmt in ("csv", "xlsx", "json"))
+        cases.setdefault("scores_download", []).append(
+            Case(f"/scores/{year.year}/{slug}.csv", target, everyone, NOBODY))
         cases.setdefault("agency", []).append(
             Case(f"/agencies/{world.agencies['a'].slug}/?year={year.year}", target, everyone, NOBODY))
         cases.setdefault("compare", []).append(Case(
@@ -409,6 +411,14 @@ def public_cases(world):
             everyone, NOBODY))
     public = Target()
     cases["home"] = [Case("/", public, set(ROLES), NOBODY), Case("/en/", public, set(ROLES), NOBODY)]
+    cases["open_data"] = [Case("/open-data/", public, set(ROLES), NOBODY), Case("/en/open-data/", public, set(ROLES),
+                                                                                   NOBODY)]
+    # Every published year of a block, an agency's history: the published year's only (the others' secrets never
+    # show, whoever asks).
+    cases["block_download"] = [Case(f"/rankings/{world.block.slug}.{fmt}", public, set(ROLES), NOBODY)
+                               for fmt in ("csv", "xlsx")]
+    cases["agency_download"] = [Case(f"/agencies/{world.agencies['a'].slug}.{fmt}", public, set(ROLES), NOBODY)
+                                for fmt in ("csv", "xlsx")]
     cases["health"] = [Case("/healthz", public, set(ROLES), set(ROLES))]
     # Finds agencies by any name; lists only published years' participations (the secrets are unpublished data).
     cases["search"] = [Case("/search/?q=so", public, set(ROLES), NOBODY), Case("/search/", public, set(ROLES), NOBODY)]
@@ -465,7 +475,9 @@ def all_cases(world):
 PATTERN_RULES = {
     "health": "public health", "ranking_download": "public download", "public:home": "public home",
     "public:ranking": "public ranking", "public:agency": "public agency", "public:criteria": "public criteria",
-    "public:compare": "public compare", "public:search": "public search",
+    "public:compare": "public compare", "public:search": "public search", "public:open_data": "public open_data",
+    "block_download": "public block_download", "agency_download": "public agency_download",
+    "scores_download": "public scores_download",
     "admin:rankings_score_entry": "rankings.score entry",
     "admin:rankings_score_entry_form": "rankings.score entry_form",
     "admin:rankings_importlog_import": "rankings.score import",
@@ -588,7 +600,7 @@ RULE_NAMES = [
                                             "export", "evidence", "importlog_file", "publish", "round_home",
                                             "round_board", "round_step", "explanations", "appendix", "summary"]),
     *(f"public {name}" for name in ["ranking", "criteria", "download", "agency", "compare", "home", "health",
-                                    "search"]),
+                                    "search", "open_data", "block_download", "agency_download", "scores_download"]),
     "admin:index", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
     "admin:jsi18n", "admin:view_on_site", "admin:app_list", "admin:autocomplete", "admin:auth_user_password_change",
     "admin catch-all",

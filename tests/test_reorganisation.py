@@ -250,15 +250,15 @@ def test_the_csv_download_lists_each_predecessor_as_kind_and_slug_joined_by_semi
     assert rows["so-y-te"]["predecessors"] == ""
 
 
-def test_the_xlsx_download_has_the_predecessors_column_too(client, reorganised):
+def test_the_xlsx_download_names_the_predecessors_too(client, reorganised):
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(get(client, "/rankings/2025/so-thu.xlsx").content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    column = rows[0].index("predecessors")
-    by_slug = {row[3]: row[column] for row in rows[1:]}
-    assert by_slug["so-nong-nghiep-va-moi-truong"] == "formed:so-nong-nghiep;formed:so-tai-nguyen"
-    assert by_slug["so-tai-chinh"] == "merged:so-ke-hoach-va-dau-tu"
+    remarks, slugs = rows[0].index("Ghi chú"), rows[0].index("Mã cơ quan")
+    by_slug = {row[slugs]: row[remarks] for row in rows[1:]}
+    assert by_slug["so-nong-nghiep-va-moi-truong"] == "thành lập từ Sở Nông nghiệp, Sở Tài nguyên"
+    assert by_slug["so-tai-chinh"] == "hợp nhất Sở Kế hoạch và Đầu tư"
 
 
 def test_a_formed_agency_shows_its_predecessors_results_as_theirs(client, reorganised):
