@@ -49,9 +49,11 @@ bench: install-dev messages
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python -m benchmarks bench --size $(SIZE) --json bench-$(SIZE).json
 
-# gunicorn + PostgreSQL at 127.0.0.1:5432 + Redis at 127.0.0.1:6379, 50 locust users, twice 60 s.
-loadtest: install-dev messages
-	$(BIN)/python loadtest/run.py
+# docker-compose's topology as local processes: nginx in front of two gunicorn replicas on the production settings,
+# PostgreSQL at 127.0.0.1:5432 (a fresh database), Redis at 127.0.0.1:6379 (database 11), the M dataset; wrk
+# measures five runs of 15 s (docs/benchmarks.md). Needs nginx and wrk: `make system-packages`.
+loadtest: install messages
+	$(BIN)/python loadtest/run.py --json loadtest-M.json
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -60,7 +62,8 @@ lint: install-dev
 
 # Debian packages the suite needs and a fresh machine may lack: gettext (compilemessages),
 # the PostgreSQL client (pg_isready), Chromium (browser tests), LibreOffice Calc (the downloads open in it)
-# and poppler-utils (pdftotext and pdfinfo read back the pages the browser tests print). Needs root, as on CI.
+# poppler-utils (pdftotext and pdfinfo read back the pages the browser tests print), nginx and wrk (make loadtest).
+# Needs root, as on CI.
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
@@ -68,6 +71,8 @@ system-packages:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi

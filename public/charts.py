@@ -3,105 +3,163 @@
 Every chart sits next to a table with the same numbers (the templates do that); static/css/site.css styles them.
 Written as plain SVG text rather than with a charting library, which took longer to draw the 167 bars of a
 national ranking than the rest of the page.
+
+Text stays readable on a 360 px phone (at least 11 CSS px): the bar and line charts are *fluid* — no viewBox,
+their text in CSS pixels, their horizontal positions in percent of the chart's width, so that they take the
+width they are given without shrinking their text; what must stretch (bars, the line) is drawn in a nested SVG
+whose viewBox is 100 units wide and stretched to that width. The radar keeps its shape, so it scales: its text is
+large in its own units (site.css) and the chart no wider than what keeps that text at a reading size.
 """
 
 import math
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from common.numbers import points_formatter
 
 SERIES = 4  # distinct series colours in site.css (.series-0 … .series-3); a comparison shows up to four agencies
-LABEL_CHAR_WIDTH = 7.2  # average width of a 13 px character, to leave room for labels
 
 
-def _svg(width, height, body):
+def _scaled_svg(width, height, body, css_class, left=0):
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
-        f'width="{width}" height="{height:.0f}">{"".join(body)}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} 0 {width} {height:.0f}" '
+        f'width="{width}" height="{height:.0f}" class="chart-scaled {css_class}">{"".join(body)}</svg>'
     )
 
 
-def _text(x, y, text, css_class, anchor="start"):
-    return f'<text x="{x:.1f}" y="{y:.1f}" class="{css_class}" text-anchor="{anchor}">{escape(text)}</text>'
+def _fluid_svg(height, body, css_class):
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height:.0f}" class="chart-fluid {css_class}">'
+        f'{"".join(body)}</svg>'
+    )
+
+
+def _stretched(height, body, x=0):
+    """A layer 100 units wide stretched over the chart's width (from `x` px): for shapes, never for text."""
+    return (f'<svg x="{x}" width="100%" height="{height:.0f}" viewBox="0 0 100 {height:.0f}" '
+            f'preserveAspectRatio="none" overflow="visible">{"".join(body)}</svg>')
+
+
+def _x(x):
+    return x if isinstance(x, str) else f"{x:.1f}"
+
+
+def _text(x, y, text, css_class, anchor="start", dx=None):
+    shift = f' dx="{dx}"' if dx else ""
+    return (f'<text x="{_x(x)}" y="{y:.1f}"{shift} class="{css_class}" text-anchor="{anchor}">'
+            f"{escape(text)}</text>")
+
+
+def _percent(value):
+    return f"{value:.2f}%"
 
 
 def totals_bar(ranking, standings):
-    """Each agency's total as a horizontal bar, in the order of the table, on a scale to the block's maximum."""
+    """Each agency's total as a horizontal bar, in the order of the table, on a scale to the block's maximum.
+
+    Each name stands above its bar, so that a long name never squeezes the bars on a phone.
+    """
     points = points_formatter()
-    row, top, width = 28, 30, 800
-    left = min(360, 16 + LABEL_CHAR_WIDTH * max(len(s.display_name) for s in standings))
-    plot = width - left - 60  # room for the value after the longest bar
-    scale = plot / float(ranking.max_total)
-    height = top + row * len(standings) + 10
-    body = []
+    row, top = 32, 26
+    plot = 84  # percent of the width the maximum takes; the rest holds the value after the longest bar
+    height = top + row * len(standings) + 4
+    body, bars = [], []
     for tick in range(5):  # 0, 25, 50, 75 and 100 % of the maximum
-        x = left + plot * tick / 4
-        body.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 10}" class="chart-grid"/>')
-        body.append(_text(x, top - 12, points(ranking.max_total * tick / 4), "chart-axis", "middle"))
+        x = _percent(plot * tick / 4)
+        body.append(f'<line x1="{x}" y1="{top - 6}" x2="{x}" y2="{height - 4}" class="chart-grid"/>')
+        body.append(_text(x, top - 12, points(ranking.max_total * tick / 4), "chart-axis",
+                          "start" if tick == 0 else "middle"))
     for n, standing in enumerate(standings):
         y = top + row * n
-        length = float(standing.total) * scale
-        body.append(_text(left - 8, y + row / 2 + 4, standing.display_name, "chart-label", "end"))
-        body.append(f'<rect x="{left}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" class="series-0"/>')
-        body.append(_text(left + length + 6, y + row / 2 + 4, points(standing.total), "chart-value"))
-    return _svg(width, height, body)
+        length = plot * float(standing.total) / float(ranking.max_total)
+        body.append(_text(0, y + 12, standing.display_name, "chart-label"))
+        bars.append(f'<rect x="0" y="{y + 16}" width="{length:.2f}" height="12" class="series-0"/>')
+        body.append(_text(_percent(length), y + 26.5, points(standing.total), "chart-value", dx=6))
+    return _fluid_svg(height, body + [_stretched(height, bars)], "chart-bars")
 
 
 def history_line(history, forebears=()):
-    """Percent of the maximum over the years (percent, because maxima may change between years).
+    """Percent of the maximum over the years (percent, because maxima may change between years), and the rank.
 
     `history` is [(year, standing or None), ...], oldest first; a year without a standing leaves a gap.
     `forebears` are [(year, standing, name)]: the results of the agencies it was formed from, drawn apart (hollow,
-    in another colour per agency, named) because they are theirs; their years join the axis.
+    in another colour per agency, named in a legend under the chart) because they are theirs; their years join
+    the axis.
     """
     points = points_formatter()
-    width, height, left, right, top, bottom = 800, 320, 48, 24, 24, 40
+    left, top, plot_bottom = 48, 48, 238  # px: the axis' labels left of `left`; the lowest percent at `plot_bottom`
+    first, last = 4, 76  # percent of the width after `left` where the first and the last year stand
     own = dict(history)
     years = sorted({*own, *(year for year, _standing, _name in forebears)}, key=lambda year: year.year)
-    step = (width - left - right) / max(1, len(years) - 1)
+    colours = {}  # each forebear its colour
+    for _year, _standing, name in forebears:
+        colours.setdefault(name, f"series-{1 + len(colours) % (SERIES - 1)}")
+    legend_top = plot_bottom + 50
+    height = legend_top + 22 * len(colours) - (12 if colours else 16)
 
     def x_of(year):
-        return left + step * years.index(year) if len(years) > 1 else (left + width - right) / 2
+        if len(years) == 1:
+            return (first + last) / 2
+        return first + (last - first) * years.index(year) / (len(years) - 1)
+
+    # The scale fits the results (in tens, with room around them): a change of a few points shows, which a
+    # scale from 0 to 100 % flattens. The axis says where it starts.
+    shown = [float(s.percent) for s in own.values() if s] + [float(s.percent) for _y, s, _n in forebears]
+    low = max(0, math.floor((min(shown, default=0) - 5) / 10) * 10)
+    high = min(100, max(low + 20, math.ceil((max(shown, default=100) + 5) / 10) * 10))
 
     def y_of(percent):
-        return top + (height - top - bottom) * (1 - percent / 100)
+        return top + (plot_bottom - top) * (1 - (percent - low) / (high - low))
 
     grid, runs, run, marks = [], [], [], []
-    for percent in range(0, 101, 25):
+    for tick in range(5):
+        percent = low + (high - low) * tick / 4
         y = y_of(percent)
-        grid.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="chart-grid"/>')
-        grid.append(_text(left - 8, y + 4, f"{percent} %", "chart-axis", "end"))
+        grid.append(f'<line x1="{left}" y1="{y:.1f}" x2="100%" y2="{y:.1f}" class="chart-grid"/>')
+        grid.append(_text(left - 8, y + 4, f"{points(percent)} %", "chart-axis", "end"))
     for year in years:
         x, standing = x_of(year), own.get(year)
-        marks.append(_text(x, height - bottom + 22, str(year), "chart-axis", "middle"))
+        marks.append(_text(_percent(x), plot_bottom + 22, str(year), "chart-axis", "middle"))
         if standing is None:
             runs, run = runs + [run], []
             continue
         y = y_of(float(standing.percent))
-        run.append(f"{x:.1f},{y:.1f}")
-        marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="series-0"/>')
-        marks.append(_text(x, y - 10, f"{points(standing.percent)} %", "chart-value", "middle"))
-    colours = {}  # each forebear its colour
+        run.append(f"{x:.2f},{y:.1f}")
+        marks.append(f'<circle cx="{_percent(x)}" cy="{y:.1f}" r="5" class="series-0"/>')
+        marks.append(_text(_percent(x), y - 10, f"{points(standing.percent)} %", "chart-value", "middle"))
+        # The rank too: a rank can fall while the percent rises.
+        rank = _("rank %(rank)s") % {"rank": standing.rank} if standing.rank else _("not ranked")
+        marks.append(_text(_percent(x), y - 28, rank, "chart-value chart-rank", "middle"))
     for year, standing, name in forebears:
         x, y = x_of(year), y_of(float(standing.percent))
-        css_class = colours.setdefault(name, f"series-{1 + len(colours) % (SERIES - 1)}")
-        marks.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="chart-forebear {css_class}">'
+        marks.append(f'<circle cx="{_percent(x)}" cy="{y:.1f}" r="5" class="chart-forebear {colours[name]}">'
                      f"<title>{escape(name)}: {points(standing.percent)} %</title></circle>")
-        marks.append(_text(x + 8, y + 4, f"{name}: {points(standing.percent)} %", "chart-value"))
-    lines = [f'<polyline points="{" ".join(run)}" class="chart-line series-0"/>'
+        marks.append(_text(_percent(x), y + 4, f"{points(standing.percent)} %", "chart-value", dx=9))
+    legend = []
+    for n, (name, css_class) in enumerate(colours.items()):
+        y = legend_top + 22 * n
+        legend.append(f'<circle cx="8" cy="{y - 5}" r="5" class="chart-key {css_class}"/>')
+        legend.append(_text(20, y, name, "chart-label"))
+    lines = [f'<polyline points="{" ".join(run)}" class="chart-line series-0" vector-effect="non-scaling-stroke"/>'
              for run in runs + [run] if len(run) > 1]
-    return _svg(width, height, grid + lines + marks)
+    # The points and their labels in the plot: percentages of the width, after `left`.
+    plot = f'<g transform="translate({left} 0)">{"".join(marks)}</g>'
+    return _fluid_svg(height, grid + legend + [plot] + ([_stretched(height, lines, left)] if lines else []),
+                      "chart-history")
 
 
 def group_radar(group_maxima, series):
     """Percent of each criteria group's maximum (of what applies of it): `series` is [(label, {code: percent}), ...],
-    at most four, the percents from Ranking.group_percents."""
-    points = points_formatter()
-    width, centre_x, centre_y, radius = 640, 320, 210, 150
-    legend_top = centre_y + radius + 50
-    height = legend_top + 24 * len(series)
+    at most four, the percents from Ranking.group_percents.
+
+    Drawn in units where the radar's radius is 150; the chart scales with its width, and its text is large in those
+    units (site.css) so that it is read on a phone as well.
+    """
+    width, left, centre_x, centre_y, radius = 720, -40, 320, 210, 150
+    legend_top, legend_row = centre_y + radius + 64, 36
+    height = legend_top + legend_row * len(series) - 20
     angles = [2 * math.pi * n / len(group_maxima) - math.pi / 2 for n in range(len(group_maxima))]
 
     def corner(angle, percent):
@@ -111,13 +169,16 @@ def group_radar(group_maxima, series):
         corners = " ".join("{:.1f},{:.1f}".format(*corner(a, p)) for a, p in zip(angles, percents, strict=True))
         return f'<polygon points="{corners}" class="{css_class}"/>'
 
+    points = points_formatter()
     body = [polygon([level] * len(angles), "chart-grid") for level in (25, 50, 75, 100)]
     for angle, group in zip(angles, group_maxima, strict=True):
         x, y = corner(angle, 100)
         body.append(f'<line x1="{centre_x}" y1="{centre_y}" x2="{x:.1f}" y2="{y:.1f}" class="chart-grid"/>')
-        lx, ly = corner(angle, 118)
+        lx, ly = corner(angle, 110)
         anchor = "middle" if abs(lx - centre_x) < 10 else ("start" if lx > centre_x else "end")
-        body.append(_text(lx, ly + 4, group.criteria_group.localized_short_name, "chart-label", anchor))
+        below = ly > centre_y + 10  # under the radar a label hangs from its corner, above it sits on it
+        body.append(_text(lx, ly + (22 if below else 8 if abs(ly - centre_y) <= 10 else -4),
+                          group.criteria_group.localized_short_name, "chart-label", anchor))
     for n, (label, percents_by_code) in enumerate(series):
         css_class = f"series-{n % SERIES}"
         percents = [float(percents_by_code[g.code]) for g in group_maxima]
@@ -126,7 +187,7 @@ def group_radar(group_maxima, series):
             x, y = corner(angle, percent)
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" class="{css_class}">'
                         f"<title>{escape(label)}: {points(percent)} %</title></circle>")
-        y = legend_top + 24 * n
-        body.append(f'<rect x="40" y="{y - 11}" width="14" height="14" class="{css_class}"/>')
-        body.append(_text(62, y, label, "chart-label"))
-    return _svg(width, height, body)
+        y = legend_top + legend_row * n
+        body.append(f'<rect x="{left}" y="{y - 20}" width="22" height="22" class="{css_class}"/>')
+        body.append(_text(left + 32, y, label, "chart-label"))
+    return _scaled_svg(width, height, body, "chart-radar", left)

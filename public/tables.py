@@ -6,6 +6,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tables2.utils import OrderBy
 
 from common.numbers import points, points_formatter
 
@@ -73,8 +74,12 @@ class RankingTable(tables.Table):
     class Meta:
         template_name = "public/_table.html"
         orderable = True
-        attrs = {"class": "ranking-table", "id": "ranking"}
+        attrs = {"class": "ranking-table", "id": "ranking", "aria-describedby": "ranking-sort-hint"}
         order_by_field = "sort"
+
+    # Read from the top: the rank from the first and the agency from A; every other column best first (the most
+    # points, the largest gain) on its first click.
+    ASCENDING_FIRST = frozenset({"rank", "agency"})
 
     def __init__(self, ranking, standings, **kwargs):
         average = ranking.average()
@@ -121,6 +126,21 @@ class RankingTable(tables.Table):
             "percent": self.percent_html,
             **{f"group_{g.code}": partial(self.group_points, g.code) for g in ranking.group_maxima},
         }
+
+    def headers(self):
+        """(column, the sort its header links to, "ascending"/"descending"/None) for each column.
+
+        Only the column the rows are sorted by has a direction: without a sort, the rank, ascending (the official
+        order). Its header's link reverses it; another column's sorts it best first.
+        """
+        ordered = self.order_by[0] if self.order_by else OrderBy("rank")
+        for column in self.columns:
+            if column.name != ordered.bare:
+                yield column, column.name if column.name in self.ASCENDING_FIRST else f"-{column.name}", None
+            elif ordered.is_descending:
+                yield column, column.name, "descending"
+            else:
+                yield column, f"-{column.name}", "ascending"
 
     @staticmethod
     def rank_html(standing):

@@ -78,3 +78,29 @@ def test_an_agency_name_is_escaped_in_the_ranking_table_and_chart(client, ranked
 
     assert "<b>" not in page
     assert page.count("Sở &lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;") == 2  # the table's link and the chart's label
+
+
+def test_the_bar_and_line_charts_keep_their_text_in_css_pixels_at_any_width(ranked_block):
+    """No viewBox on them: their text is not shrunk with the chart on a phone. Only the shapes that must stretch
+    (bars, the line) are in a layer 100 units wide stretched to the chart's width."""
+    ranking_2018, ranking = ranked_block
+    history = [(ranking_2018.year, ranking_2018.standings[0]), (ranking.year, ranking.standings[0])]
+    for chart in (charts.totals_bar(ranking, ranking.standings), charts.history_line(history)):
+        svg = ET.fromstring(chart)
+        assert svg.get("viewBox") is None and svg.get("width") == "100%"
+        layers = list(svg.iter(f"{SVG}svg"))[1:]  # iter() begins with the chart itself
+        assert len(layers) == 1 and layers[0].get("preserveAspectRatio") == "none"
+        assert not list(layers[0].iter(f"{SVG}text"))
+        assert all(text.get("x").endswith("%") or float(text.get("x")) < 50 for text in svg.iter(f"{SVG}text"))
+
+
+def test_the_radar_scales_and_keeps_its_labels_inside_its_view(ranked_block):
+    _ranking_2018, ranking = ranked_block
+    svg = ET.fromstring(charts.group_radar(ranking.group_maxima, [("A", ranking.group_percents(ranking.leader))]))
+    left, _top, width, _height = map(float, svg.get("viewBox").split())
+    assert "chart-radar" in svg.get("class")
+    # The labels around it start inside the view (the text is 25 units, site.css): the left ones end at the left
+    # of the centre, with room for a long short name.
+    anchors = [(float(text.get("x")), text.get("text-anchor")) for text in svg.iter(f"{SVG}text")]
+    assert all(left + 150 <= x for x, anchor in anchors if anchor == "end")
+    assert all(x + 190 <= left + width for x, anchor in anchors if anchor == "start" and x > 320)

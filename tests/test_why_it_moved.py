@@ -91,3 +91,13 @@ def test_english_pages_show_the_english_names_note_and_dates(client, demo):
     assert "20 May 2020" in ranking and "05/20/2020" not in ranking
     vietnamese = text(client.get("/criteria/2019/so-ban-nganh/"))
     assert "Máy tính, mạng nội bộ và kết nối Internet" in vietnamese and "20/05/2020" in vietnamese
+
+
+def test_the_history_chart_shows_the_rank_and_a_scale_that_fits(client, tttt):
+    html = client.get(f"/agencies/{tttt.slug}/?year=2019").content.decode()
+    chart = html[html.index("chart-history"):]
+    chart = chart[:chart.index("</svg>")]
+    labels = re.findall(r">([^<>]+)</text>", chart)
+    assert "hạng 4" in labels and "hạng 1" in labels  # 2019 and 2018: the fall a flat percent line hides
+    axis = [label for label in labels if label.endswith(" %") and label[:-2].replace(",", "").isdigit()]
+    assert "0 %" not in axis and "70 %" in axis  # 81,28 % and 82,1 %: the scale runs from 70 to 90 %
