@@ -188,6 +188,7 @@ def group_radar(group_maxima, series):
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" class="{css_class}">'
                         f"<title>{escape(label)}: {points(percent)} %</title></circle>")
         y = legend_top + legend_row * n
-        body.append(f'<rect x="{left}" y="{y - 20}" width="22" height="22" class="{css_class}"/>')
-        body.append(_text(left + 32, y, label, "chart-label"))
+        # The key drawn as the outline is: its colour, fill and dashes.
+        body.append(f'<rect x="{left + 2}" y="{y - 18}" width="30" height="18" class="chart-area {css_class}"/>')
+        body.append(_text(left + 42, y, label, "chart-label"))
     return _scaled_svg(width, height, body, "chart-radar", left)
