@@ -89,8 +89,8 @@ def history_line(history, forebears=()):
     the axis.
     """
     points = points_formatter()
-    left, top, plot_bottom = 48, 48, 238  # px: the axis' labels left of `left`; the lowest percent at `plot_bottom`
-    first, last = 4, 76  # percent of the width after `left` where the first and the last year stand
+    left, top, plot_bottom = 56, 48, 238  # px: the axis' labels left of `left`; the lowest percent at `plot_bottom`
+    first, last = 4, 72  # percent of the width after `left` where the first and the last year stand
     own = dict(history)
     years = sorted({*own, *(year for year, _standing, _name in forebears)}, key=lambda year: year.year)
     colours = {}  # each forebear its colour
@@ -114,11 +114,10 @@ def history_line(history, forebears=()):
         return top + (plot_bottom - top) * (1 - (percent - low) / (high - low))
 
     grid, runs, run, marks = [], [], [], []
-    for tick in range(5):
-        percent = low + (high - low) * tick / 4
+    for percent in range(low, high + 1, 10 if high - low <= 50 else 25):
         y = y_of(percent)
         grid.append(f'<line x1="{left}" y1="{y:.1f}" x2="100%" y2="{y:.1f}" class="chart-grid"/>')
-        grid.append(_text(left - 8, y + 4, f"{points(percent)} %", "chart-axis", "end"))
+        grid.append(_text(left - 8, y + 4, f"{percent} %", "chart-axis", "end"))
     for year in years:
         x, standing = x_of(year), own.get(year)
         marks.append(_text(_percent(x), plot_bottom + 22, str(year), "chart-axis", "middle"))
