@@ -188,6 +188,6 @@ def group_radar(group_maxima, series):
                         f"<title>{escape(label)}: {points(percent)} %</title></circle>")
         y = legend_top + legend_row * n
         # The key drawn as the outline is: its colour, fill and dashes.
-        body.append(f'<rect x="{left + 2}" y="{y - 18}" width="30" height="18" class="chart-area {css_class}"/>')
+        body.append(f'<rect x="{left + 2}" y="{y - 18}" width="30" height="18" class="chart-area-key {css_class}"/>')
         body.append(_text(left + 42, y, label, "chart-label"))
     return _scaled_svg(width, height, body, "chart-radar", left)

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agencies.models import Agency, AgencyGroup
-from common.data_version import invalidate_public_pages
 from common.numbers import lazy_message
 from common.text import is_blank
 from criteria import rules
@@ -223,7 +222,7 @@ def _write_scores(*, to_create, to_update, fields, user, reason=None, to_delete=
 
     Bulk inserts and updates; each update keeps the old values in the history, with who and why (the file an
     import came from), and so does each new score unless `record_new` is off. Deletions one by one, with their
-    history. Every cached public page goes stale when the transaction commits.
+    history.
     """
     for score in [*to_create, *to_update]:  # bulk writes do not store new files themselves
         if score.evidence_file and not score.evidence_file._committed:
@@ -236,7 +235,9 @@ def _write_scores(*, to_create, to_update, fields, user, reason=None, to_delete=
                              default_change_reason=reason)
     for score in to_delete:
         score.delete()
-    invalidate_public_pages()  # bulk writes send no signal
+    # No cached public page goes stale: scores are written only in a year that is not published (a published year
+    # is frozen), which no public page shows; publishing it moves the data version on. So an import into next
+    # year's round leaves the site's cache alone.
 
 
 def take_part(year, agencies, block_id, *, user):
@@ -297,4 +298,3 @@ def recompute_points(criteria, *, user, reason=None):
             changed.append(score)
     bulk_update_with_history(changed, Score, fields=list(POINT_FIELDS), batch_size=BATCH, default_user=user,
                              default_change_reason=reason or _("Points computed from the figures"))
-    invalidate_public_pages()

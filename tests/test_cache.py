@@ -41,7 +41,7 @@ def test_an_admin_save_makes_the_cached_page_stale(client, demo):
     assert "Văn Lâm (mới)" in client.get(RANKING).content.decode()
 
 
-def test_an_import_which_sends_no_signal_per_row_makes_it_stale(client, demo):
+def test_scores_imported_while_a_year_is_unpublished_show_once_it_is_published_again(client, demo):
     year = EvaluationYear.objects.get(year=2019)
     before = client.get("/rankings/2019/ubnd-huyen.csv").content.decode()
     change_year_status(year=year, status=EvaluationYear.Status.APPRAISAL, reason="sửa điểm", user=None)
