@@ -191,3 +191,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xep-hang-cqdt@localhost")
+
+# The reasons kept with each change (unpublishing a year, reopening a submission) are the reporters' and staff's own
+# words, of any length: a text field, not django-simple-history's 100 characters (PostgreSQL would refuse more).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
