@@ -124,9 +124,10 @@ class Score(models.Model):
         ]
         indexes = [
             # For Score.objects.group_sums() (every public page and download): the criteria of a year and block
-            # are found first, then their scores by criterion; with the agency and the value in the index the
-            # scores are summed from the index alone, without reading the table.
-            models.Index(fields=["criterion", "agency", "value"], name="score_criterion_agency_idx"),
+            # are found first, then their scores by criterion; with the agency, the value and the not-applicable
+            # mark in the index the scores are summed from the index alone, without reading the table (at M on
+            # PostgreSQL 15: 15.5 ms scanning the table without the mark in the index, 5.3 ms with it).
+            models.Index(fields=["criterion", "agency", "value", "not_applicable"], name="score_sums_idx"),
         ]
 
     def __str__(self):
