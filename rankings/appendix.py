@@ -14,10 +14,9 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt
 
-from agencies.models import AgencyGroup
 from common.numbers import points
 
-from .selectors import PublishedYears, build_rankings
+from .selectors import PublishedYears, blocks_of, build_rankings
 
 
 @dataclass
@@ -37,7 +36,7 @@ def decision_line(year):
 
 def appendix_tables(year):
     """One table per block of `year` (published), agencies in rank order, the unranked last with their reason."""
-    blocks = list(AgencyGroup.objects.filter(criteria__year=year).distinct().order_by("order", "name"))
+    blocks = list(blocks_of(year))
     rankings = build_rankings(years=[year], published=PublishedYears(), blocks=blocks)
     tables = []
     for block in blocks:

@@ -111,7 +111,7 @@ class ScoreEntryViews:
         # no total that holds them before.
         hides_relative = not show_rank and any(c.rule == Rule.RELATIVE for c in criteria)
         parents = {c.pk: c for c in block_criteria.filter(children__isnull=False).distinct()}
-        progress = rounds.progress_of_agency(year, agency)
+        progress = rounds.progress_of(year, block, agency)[0]  # the block read above
         is_reporter = reporter_agency_id(request.user) == agency.pk
         # An agency sees its appraised scores once the appraisal is over (explanation stage), not while it runs.
         shows_appraisal = not is_reporter or year.status in (Status.EXPLANATION, Status.PUBLISHED)

@@ -7,36 +7,21 @@ from django.utils import formats, translation
 from common.numbers import points
 
 from .appendix import appendix_tables
+from .selectors import groups_by_share
 
 # A block this small is told in full, place by place; a larger one names the three places after the leader.
 TOLD_IN_FULL = 10
 
 
-def _group_percents(ranking, standing):
-    """(criteria group, points, maximum, percent) of `standing`, on what applies to it."""
-    percents = ranking.group_percents(standing)
-    return [(g.criteria_group, standing.groups[g.code], g.maximum, percents[g.code]) for g in ranking.group_maxima]
-
-
-def _groups_text(groups, with_maximum=False):
-    parts = [f"{group.name} ({points(value)}{'/' + points(maximum) if with_maximum else ''} điểm)"
-             for group, value, maximum, _percent in groups]
+def _groups_text(ranking, standing, groups, with_maximum=False):
+    """Each group's name and the agency's points in it (out of its maximum)."""
+    parts = [f"{g.criteria_group.name} ({points(standing.groups[g.code])}"
+             f"{'/' + points(g.maximum) if with_maximum else ''} điểm)" for g in groups]
     return _join(parts)
 
 
 def _join(parts):
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} và {parts[-1]}"
-
-
-def _standout(ranking, standing):
-    """The groups where the agency does better than on its whole evaluation."""
-    return [g for g in _group_percents(ranking, standing) if g[3] > standing.percent]
-
-
-def _shortfalls(ranking, standing, count=2):
-    """Its weakest groups, by share of what applies, and its strongest."""
-    groups = sorted(_group_percents(ranking, standing), key=lambda g: g[3])
-    return groups[:count], groups[-1]
 
 
 def block_paragraph(table):
@@ -47,9 +32,10 @@ def block_paragraph(table):
     leader = ranked[0]
     sentences = [f"Khối {ranking.block.name} ({len(ranked)} cơ quan, đơn vị được xếp hạng): dẫn đầu là "
                  f"{leader.name} với tổng điểm {points(leader.total)}/{points(ranking.max_total)} điểm"]
-    standout = _standout(ranking, leader)
+    # Its standout groups, as its page names them: those above its own overall percent.
+    standout = [g for g, share in groups_by_share(ranking, leader) if share > leader.percent]
     if standout:
-        sentences[0] += f", nổi trội ở các nhóm tiêu chí {_groups_text(standout)}"
+        sentences[0] += f", nổi trội ở các nhóm tiêu chí {_groups_text(ranking, leader, standout)}"
     sentences[0] += "."
     followers = ranked[1:] if len(ranked) <= TOLD_IN_FULL else ranked[1:4]
     if followers:
@@ -58,13 +44,15 @@ def block_paragraph(table):
         sentences.append(f"Các vị trí thứ {places} lần lượt thuộc về {names}." if places
                          else f"Các vị trí tiếp theo lần lượt thuộc về {names}.")
     last = ranked[-2:] if len(ranked) > TOLD_IN_FULL else ranked[1:][-1:]
-    for standing in last:
-        weakest, strongest = _shortfalls(ranking, standing)
+    for standing in last:  # where it fell short: its two weakest groups, by share of what applies; and its best
+        shared = [g for g, _share in groups_by_share(ranking, standing)]
+        weakest, strongest = shared[::-1][:2], shared[0]
         sentences.append(
             f"{standing.name} xếp thứ {standing.rank}/{len(ranked)} với {points(standing.total)} điểm, "
-            f"còn hạn chế ở các nhóm tiêu chí {_groups_text(weakest, with_maximum=True)} "
-            f"(cộng lại {points(sum(g[1] for g in weakest))} điểm), dù nhóm {strongest[0].name} đạt "
-            f"{points(strongest[1])}/{points(strongest[2])} điểm.")
+            f"còn hạn chế ở các nhóm tiêu chí {_groups_text(ranking, standing, weakest, with_maximum=True)} "
+            f"(cộng lại {points(sum(standing.groups[g.code] for g in weakest))} điểm), dù nhóm "
+            f"{strongest.criteria_group.name} đạt {points(standing.groups[strongest.code])}/{points(strongest.maximum)}"
+            f" điểm.")
     return " ".join(sentences)
 
 

@@ -25,6 +25,7 @@ from . import appendix, press, rounds
 from .models import Explanation
 from .publication import completeness
 from .roles import is_ict_staff, may_read_scores_of, reporter_agency_id, sees_every_agency
+from .selectors import blocks_of
 
 Status = EvaluationYear.Status
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -91,7 +92,7 @@ class RoundViews:
             raise PermissionDenied
         year = get_object_or_404(EvaluationYear, year=year)
         blocks = []
-        for block in rounds.blocks_of(year):
+        for block in blocks_of(year):
             progress = rounds.progress_of(year, block)
             counts = [(state.label, count) for state in rounds.State
                       if (count := sum(p.state == state for p in progress))]

@@ -25,8 +25,8 @@ from criteria.models import Criterion, EvaluationYear
 
 from . import notifications
 from .models import AgencyRound, Explanation, Participant, Score
-from .roles import can_appraise, is_ict_staff, reporter_agency_id
-from .selectors import Member, block_members
+from .roles import is_ict_staff, reporter_agency_id, sees_every_agency
+from .selectors import Member, block_members, blocks_of
 from .services import FIGURE_FIELDS, apply_agency_scores
 
 Status = EvaluationYear.Status
@@ -141,17 +141,6 @@ def progress_of_agency(year, agency):
     return progress_of(year, block, agency)[0]
 
 
-def blocks_of(year):
-    """The blocks that have criteria in `year`, in their order."""
-    return AgencyGroup.objects.filter(criteria__year=year).distinct().order_by("order", "name")
-
-
-def is_locked_for_reporters(agency, year):
-    """Submitted (until reopened), or past the deadline: the agency's reporters change nothing more."""
-    submitted = AgencyRound.objects.filter(year=year, agency=agency, submitted_at__isnull=False).exists()
-    return submitted or year.deadline_passed()
-
-
 def _lock(year):
     return EvaluationYear.objects.select_for_update().get(pk=year.pk)
 
@@ -180,7 +169,7 @@ def _check_deadline(year):
 
 
 def _check_appraiser(user):
-    if not (can_appraise(user) or is_ict_staff(user)):
+    if not sees_every_agency(user):  # appraisers and ICT staff
         raise PermissionDenied(f"{user} does not appraise.")
 
 

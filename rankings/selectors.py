@@ -189,6 +189,11 @@ def block_members(year, block):
     return [member for _key, member in sorted(members, key=lambda pair: (pair[0], pair[1].agency.pk))]
 
 
+def blocks_of(year):
+    """The blocks that have criteria in `year`, in their order."""
+    return AgencyGroup.objects.filter(criteria__year=year).distinct().order_by("order", "name")
+
+
 def classes_for(year, block):
     """The labels a year's results in a block are read with: the year's classes for it, or else the bands."""
     year_classes = list(ResultClass.objects.filter(year=year, agency_group=block))
@@ -513,19 +518,22 @@ def best_figures(year, block):
                 .values("criterion_id").annotate(best=Max("numerator")).values_list("criterion_id", "best"))
 
 
+def groups_by_share(ranking, standing):
+    """[(GroupMaximum, share)] of the criteria groups that apply to `standing`, best first: its share of what applies
+    of each, rounded as the overall percent is (`percent_of`), so that a group exactly at the agency's own ratio (20
+    of 30 in 200 of 300) is neither a strength nor a weakness."""
+    shares = [(g, results.group_percent(standing.groups[g.code], standing.group_excluded[g.code], g.maximum))
+              for g in ranking.group_maxima]
+    return sorted(((g, share) for g, share in shares if share is not None), key=lambda pair: pair[1], reverse=True)
+
+
 def agency_profile(agency, ranking, standing):
     """What the agency page shows of one year: its criteria groups against the block's average and leader, the
-    groups it stands out in and falls behind in, its place among the block's totals, and every criterion.
-
-    A group's share of what applies of it is rounded as the overall percent is (`percent_of`): a group exactly at
-    the agency's own ratio (20 of 30 in 200 of 300) is neither a strength nor a weakness. Three queries.
+    groups it stands out in and falls behind in (`groups_by_share`), its place among the block's totals, and every
+    criterion. Three queries.
     """
     average, leader = ranking.average(), ranking.leader
-    # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
-    share = {g.code: results.group_percent(standing.groups[g.code], standing.group_excluded[g.code], g.maximum)
-             for g in ranking.group_maxima}
-    shared = sorted((g for g in ranking.group_maxima if share[g.code] is not None),
-                    key=lambda g: share[g.code], reverse=True)
+    shared = groups_by_share(ranking, standing)
     totals = sorted((s.total for s in ranking.ranked), reverse=True) or [standing.total]
     return {
         "block_ranking": ranking,
@@ -537,8 +545,9 @@ def agency_profile(agency, ranking, standing):
              leader.groups[g.code] if leader else None, g.maximum - standing.group_excluded[g.code])
             for g in ranking.group_maxima
         ],
-        "strong_groups": [g for g in shared if share[g.code] > standing.percent],
-        "weak_groups": [g for g in reversed(shared) if share[g.code] < standing.percent],
+        # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
+        "strong_groups": [g for g, share in shared if share > standing.percent],
+        "weak_groups": [g for g, share in reversed(shared) if share < standing.percent],
         "criteria": criterion_results(agency, ranking.year, ranking.block),
         "spread": {
             "highest": totals[0], "lowest": totals[-1], "median": median(totals),

@@ -23,7 +23,7 @@ from rankings.demo_data import NOTE_2018, NOTE_2019, NOTE_2025
 from rankings.models import Score
 from rankings.selectors import PublishedYears, block_ranking
 from tests import factories
-from tests.test_query_counts import LATEST, grow
+from tests.test_query_counts import LATEST, grow, queries_per_page
 
 pytestmark = pytest.mark.django_db
 
@@ -369,22 +369,11 @@ NEW_DOWNLOADS = [
 ]
 
 
-def queries(client):
-    counts = {}
-    for url in NEW_DOWNLOADS:
-        cache.clear()  # the file as it is built, not a cached copy
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        counts[url] = len(captured)
-    return counts
-
-
 def test_the_new_downloads_run_the_same_number_of_queries_at_two_sizes(client):
     grow(blocks=1, agencies=2, years=1, criteria=2)
-    small = queries(client)
+    small = queries_per_page(client, NEW_DOWNLOADS)
     grow(blocks=3, agencies=40, years=10, criteria=12)
-    large = queries(client)
+    large = queries_per_page(client, NEW_DOWNLOADS)
     assert large == small
     assert all(0 < count <= 16 for count in small.values()), small
     assert len(csv_table(client, "/rankings/khoi-1.csv")) == 1 + 40 * 10

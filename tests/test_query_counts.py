@@ -80,9 +80,9 @@ def score_of(agency, criterion):
                  value=rules.compute(criterion, figure, denominator, best=Decimal(9)))
 
 
-def queries_per_page(client):
+def queries_per_page(client, pages=PAGES):
     counts = {}
-    for url in PAGES:
+    for url in pages:
         cache.clear()  # the page as it is built, not a cached copy
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
