@@ -9,6 +9,9 @@ made by one worker, or from the command line, reaches all of them. Only publishe
 200 responses are kept, so nothing unpublished ever reaches the cache. One version for the whole site keeps
 this simple and correct; the price is that an edit to one year also refreshes the others.
 
+Each process also keeps its own copies of the pages it served last (PageCopies), each with its data version: a hit
+reads only the version from the shared cache, a few bytes, and serves the copy when it is of that version.
+
 The cache holds a bounded number of pages: a page is keyed on its path and the query parameters it declares,
 one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one address
 (production always has one), since the page then writes the request's host in its og:url. The middleware hands
@@ -19,7 +22,9 @@ are not cached; a year in an address has four digits, no leading zero.
 
 import functools
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,7 +35,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from common.data_version import VERSION_KEY, data_version
+from common.data_version import data_version
 
 # A request that finds its page being rendered by another waits for that copy, polling, up to a few seconds; a
 # render that dies leaves its mark for RENDER_LOCK_SECONDS at most.
@@ -81,16 +86,46 @@ def public_page(view=None, *, params=(), list_params=(), search_params=()):
     return mark(view) if view is not None else mark
 
 
+class PageCopies:
+    """This process's copies of the pages it served last, (version, content, headers) by key, up to `max_bytes`
+    of content, the least recently served dropped first. A copy is handed out only for the version asked for."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes, self.size, self.pages, self.lock = max_bytes, 0, OrderedDict(), threading.Lock()
+
+    def get(self, key, version):
+        with self.lock:
+            copy = self.pages.get(key)
+            if copy is None or copy[0] != version:
+                return None
+            self.pages.move_to_end(key)
+            return copy
+
+    def put(self, key, copy):
+        if len(copy[1]) > self.max_bytes:
+            return
+        with self.lock:
+            if (replaced := self.pages.pop(key, None)) is not None:
+                self.size -= len(replaced[1])
+            self.pages[key] = copy
+            self.size += len(copy[1])
+            while self.size > self.max_bytes:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped[1])
+
+
 class PublicPageCacheMiddleware:
     """Serve public pages from the cache before the rest of the middleware runs.
 
     Placed near the top of MIDDLEWARE, it stores each response as the inner middleware finished it (with the
-    Content-Security-Policy, Content-Language and Vary headers); a hit then costs two cache reads. A response
-    that sets a cookie is never stored, nor one for a host that is not allowed (Django answers those 400).
+    Content-Security-Policy, Content-Language and Vary headers); a hit then costs one read of the data version,
+    and one of the page when this process has no copy of it. A response that sets a cookie is never stored, nor
+    one for a host that is not allowed (Django answers those 400).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.copies = PageCopies(settings.PUBLIC_PAGE_COPIES_BYTES)
 
     def __call__(self, request):
         page = self._public_page(request.path_info) if request.method == "GET" else None
@@ -107,21 +142,27 @@ class PublicPageCacheMiddleware:
         site = "" if settings.SITE_URL else f"{request.scheme}://{host}"
         address = f"{site}{request.get_full_path()}"
         key = f"public-page:{hashlib.sha256(address.encode()).hexdigest()}"
-        # One round trip for the data version and the page: a copy is good when it was made of that version.
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or data_version()
-        cached = found.get(key)
-        if (cached is None or cached[0] != version) and not cache.add(f"{key}:{version}:rendering", 1,
+        # A copy is good when it was made of the data version of now.
+        version = data_version()
+        copy = self.copies.get(key, version)
+        if copy is None:
+            copy = cache.get(key)
+            if (copy is None or copy[0] != version) and not cache.add(f"{key}:{version}:rendering", 1,
                                                                       timeout=RENDER_LOCK_SECONDS):
-            cached = self._wait_for(key, version)  # another request renders this very page of this very data
-        if cached is not None and cached[0] == version:
-            _version, content, headers = cached
+                copy = self._wait_for(key, version)  # another request renders this very page of this very data
+            if copy is not None and copy[0] == version:
+                self.copies.put(key, copy)
+            else:
+                copy = None
+        if copy is not None:
+            _version, content, headers = copy
             return HttpResponse(content, headers=headers)
         try:
             response = self.get_response(request)
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                cache.set(key, (version, response.content, dict(response.headers)),
-                          timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+                copy = (version, response.content, dict(response.headers))
+                cache.set(key, copy, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+                self.copies.put(key, copy)
         finally:
             cache.delete(f"{key}:{version}:rendering")
         return response

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test.signals import template_rendered
 
 from common.data_version import invalidate_public_pages
@@ -39,8 +40,18 @@ def burst(url):
         return list(pool.map(fetch, range(BURST)))
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request, settings):
+    """The page cache of the tests (memory) and of production (Redis, each process with its watched version)."""
+    if request.param == "redis":
+        settings.CACHES = {"default": {"BACKEND": "common.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/12"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_burst_of_first_requests_renders_the_page_once(ranking_url):
+def test_a_burst_of_first_requests_renders_the_page_once(page_cache, ranking_url):
     renders = []
 
     def count(sender, template, **kwargs):

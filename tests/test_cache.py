@@ -76,7 +76,7 @@ def test_a_band_edit_makes_it_stale(client, demo):
 
 
 def test_the_cache_works_the_same_on_redis(client, demo, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {"default": {"BACKEND": "common.cache.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:6379/15"}}
     cache.clear()
     _page, cold = queries(client, RANKING)

@@ -81,13 +81,16 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 # production settings refuse to start without it); without REDIS_URL, files on this machine, which the
 # development server and the command line share.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    "default": {"BACKEND": "common.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
           "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / ".cache")}
 }
 # A cached public page lives a day at most; a change makes it stale at once anyway.
 PUBLIC_PAGE_CACHE_SECONDS = 24 * 3600
+# Each process also keeps its own copies of the pages it served last, up to this many bytes (a ranking page of a
+# large block is ~100 KB): a hit then reads only the data version from the shared cache, not the page.
+PUBLIC_PAGE_COPIES_BYTES = int(os.environ.get("PUBLIC_PAGE_COPIES_BYTES", 16 * 1024 * 1024))
 
 # Admin sessions end after eight hours, or when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
