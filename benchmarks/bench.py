@@ -26,6 +26,7 @@ from import_export import resources
 
 from agencies.models import Agency, AgencyGroup
 from benchmarks import synthetic
+from common.data_version import invalidate_public_pages
 from common.numbers import cents
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from imports.importing import apply_import
@@ -92,6 +93,13 @@ class PlainScoreResource(resources.ModelResource):
     class Meta:
         model = Score
         fields = ("id", "agency", "criterion", "value")
+
+
+def empty_page_cache():
+    """No page cached anywhere: the shared cache emptied, and the data version moved on, so that no process (the
+    bench's own clients included) serves its copy of a page."""
+    cache.clear()
+    invalidate_public_pages()  # outside a transaction: at once
 
 
 def medians_in_turns(reps, *actions, before=None):
@@ -223,7 +231,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def page_against_statement(name, page_requests, statement, reps):
-        page, raw = medians_in_turns(reps, page_requests, statement, before=cache.clear)
+        page, raw = medians_in_turns(reps, page_requests, statement, before=empty_page_cache)
         outside = statistics.median(page_requests.outside_database)
         return {
             f"{name}_page_ms": round(page * 1000, 1),
@@ -237,7 +245,7 @@ class Command(BaseCommand):
     def renders_in_burst(url, burst=50):
         """How many times BURST first requests, let go at once on an empty cache, render the page: counted as the
         ranking's statement (the scores summed per group) reaching the database, in any of the threads."""
-        cache.clear()
+        empty_page_cache()
         start, renders, lock = threading.Barrier(burst), [], threading.Lock()
 
         def count(execute, sql, params, many, context):
@@ -274,7 +282,7 @@ class Command(BaseCommand):
         }
         counts = {}
         for page, url in pages.items():
-            cache.clear()
+            empty_page_cache()
             with CaptureQueriesContext(connection) as captured:
                 status = client.get(url).status_code
             counts[page] = len(captured) if status == 200 else f"HTTP {status}"

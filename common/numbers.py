@@ -26,9 +26,13 @@ def points_formatter():
     separator = get_format("DECIMAL_SEPARATOR")
 
     def points(value):
-        if value is None or value == "":
+        if value is None:
             return ""
-        return format(Decimal(value).quantize(CENT), "f").rstrip("0").rstrip(".").replace(".", separator)
+        if type(value) is not Decimal:  # the numbers of a page are decimals already: no copy of them
+            if value == "":
+                return ""
+            value = Decimal(value)
+        return format(value.quantize(CENT), "f").rstrip("0").rstrip(".").replace(".", separator)
 
     return points
 

@@ -11,6 +11,7 @@ whose viewBox is 100 units wide and stretched to that width. The radar keeps its
 large in its own units (site.css) and the chart no wider than what keeps that text at a reading size.
 """
 
+import html
 import math
 
 from django.utils.html import escape
@@ -49,7 +50,7 @@ def _x(x):
 def _text(x, y, text, css_class, anchor="start", dx=None):
     shift = f' dx="{dx}"' if dx else ""
     return (f'<text x="{_x(x)}" y="{y:.1f}"{shift} class="{css_class}" text-anchor="{anchor}">'
-            f"{escape(text)}</text>")
+            f"{html.escape(str(text))}</text>")
 
 
 def _percent(value):

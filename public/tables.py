@@ -1,3 +1,4 @@
+import html
 from functools import cache, partial
 
 import django_tables2 as tables
@@ -51,7 +52,7 @@ def lineage_text(standing):
 class RankingTable(tables.Table):
     """The official ranking. Sorting by another column reorders the rows; the rank stays the official one.
 
-    django-tables2 sorts the rows and writes the headers and the footer; `body_html` writes the cells.
+    django-tables2 sorts the rows; `headers`, `body_html` and `footer_cells` write the cells.
     """
 
     rank = tables.Column(verbose_name=_("Rank"), attrs={"th": {"class": "col-rank"}, "td": {"class": "col-rank"}})
@@ -60,16 +61,10 @@ class RankingTable(tables.Table):
         accessor="display_name",
         order_by=("sort_key",),
         attrs={"th": {"class": "col-agency"}, "td": {"class": "col-agency"}},
-        footer=lambda table: _("Block average") if table.average else "",
     )
     rank_change = tables.Column(verbose_name=_("Change"))
-    total = tables.Column(
-        verbose_name=_("Total"), footer=lambda table: points(table.average["total"]) if table.average else ""
-    )
-    percent = tables.Column(
-        verbose_name=_("Percent of maximum"),
-        footer=lambda table: format_html("{}&nbsp;%", points(table.average["percent"])) if table.average else "",
-    )
+    total = tables.Column(verbose_name=_("Total"))
+    percent = tables.Column(verbose_name=_("Percent of maximum"))
 
     class Meta:
         template_name = "public/_table.html"
@@ -92,7 +87,6 @@ class RankingTable(tables.Table):
                         g.criteria_group.localized_name, g.criteria_group.localized_short_name, points(g.maximum),
                     ),
                     accessor=f"groups__{g.code}",
-                    footer=points(average["groups"][g.code]) if average else "",
                 ),
             )
             for g in ranking.group_maxima
@@ -149,7 +143,8 @@ class RankingTable(tables.Table):
         return str(standing.rank)
 
     def agency_link(self, standing):
-        link = f'<a href="{self.agency_url.replace(SLUG, standing.slug)}">{escape(standing.display_name)}</a>'
+        # html.escape, the function under Django's escape, without its check for lazy text on every call.
+        link = f'<a href="{self.agency_url.replace(SLUG, standing.slug)}">{html.escape(standing.display_name)}</a>'
         return link + self.lineage_html(standing) if standing.predecessors else link
 
     @staticmethod
@@ -165,6 +160,18 @@ class RankingTable(tables.Table):
 
     def group_points(self, code, standing):
         return self.points(standing.groups[code])
+
+    def footer_cells(self):
+        """(attributes, HTML) of each column's footer cell: the block's averages. Written here rather than by
+        django-tables2, which inspects the signature of a function for every footer."""
+        average = self.average
+        footers = {
+            "agency": _("Block average"),
+            "total": points(average["total"]),
+            "percent": format_html("{}&nbsp;%", points(average["percent"])),
+            **{f"group_{code}": points(value) for code, value in average["groups"].items()},
+        }
+        return [(column.attrs["td"].as_html(), footers.get(column.name, "")) for column in self.columns]
 
     def body_html(self):
         """The body's rows, in the table's order.

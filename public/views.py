@@ -85,7 +85,7 @@ def home(request):
     rankings = []
     if latest:
         year_blocks = _blocks_in(blocks, latest)
-        by_block = build_rankings(years=[latest], published=published, blocks=year_blocks)
+        by_block = build_rankings(years=[latest], published=published, blocks=year_blocks, totals_only=True)
         rankings = [by_block[latest.pk, block.pk] for block in year_blocks if by_block[latest.pk, block.pk].standings]
     return render(request, "public/home.html", {
         "published": published,

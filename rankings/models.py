@@ -27,20 +27,21 @@ def score_value_error(criterion, value):
 
 
 class ScoreQuerySet(models.QuerySet):
-    def group_sums(self):
+    def group_sums(self, by_group=True):
         """What the official results are made of: per agency, year, block and criteria group, the appraised
         points (`points`) and the maxima of the criteria that do not apply to the agency (`excluded`).
 
         Rows of `agency_id`, `year_id`, `block_id`, `criteria_group_id`, `points`, `excluded`: a plain GROUP BY
         over an index (see Meta.indexes). `rankings.results` turns them into totals, converted totals, percents and
         ranks in Python; `selectors.build_rankings` adds the names. Agencies without any appraised score or
-        not-applicable mark in a year have no row.
+        not-applicable mark in a year have no row. Without `by_group`, one row per agency, year and block (its
+        `criteria_group_id` None): enough for totals and ranks, a fifth of the rows.
         """
+        group = {"criteria_group_id": F("criterion__criteria_group")} if by_group else {}
         return (
             self.filter(Q(value__isnull=False) | Q(not_applicable=True))  # only appraised values count
             .order_by()
-            .values("agency_id", year_id=F("criterion__year"), block_id=F("criterion__agency_group"),
-                    criteria_group_id=F("criterion__criteria_group"))
+            .values("agency_id", year_id=F("criterion__year"), block_id=F("criterion__agency_group"), **group)
             .annotate(points=Sum("value"), excluded=Sum("criterion__max_points", filter=Q(not_applicable=True)))
         )
 

@@ -205,12 +205,13 @@ def band_for(percent, bands):
     return next((band for band in bands if percent >= band.min_percent), None)
 
 
-def build_rankings(*, years, published, blocks):
+def build_rankings(*, years, published, blocks, totals_only=False):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, block id): Ranking}. Eight queries, whatever the sizes.
+    Returns {(year id, block id): Ranking}. Eight queries, whatever the sizes. `totals_only`: the standings without
+    their criteria groups (empty `groups`) nor change in rank, for a page that shows only totals and ranks.
     """
-    previous = {year.pk: published.previous(year) for year in years}
+    previous = {year.pk: None if totals_only else published.previous(year) for year in years}
     year_ids = {year.pk for year in years} | {p.pk for p in previous.values() if p}
     block_ids = [block.pk for block in blocks]
     in_scope = {"year_id__in": year_ids, "agency_group_id__in": block_ids}
@@ -237,8 +238,8 @@ def build_rankings(*, years, published, blocks):
     # block keeps its place in the years it was scored in this one.
     sums = defaultdict(lambda: defaultdict(dict))  # (year id, block id) -> agency id -> group id -> (points, excl.)
     scores = Score.objects.filter(criterion__year_id__in=year_ids, criterion__agency_group_id__in=block_ids)
-    for row in scores.group_sums():
-        sums[row["year_id"], row["block_id"]][row["agency_id"]][row["criteria_group_id"]] = (
+    for row in scores.group_sums(by_group=not totals_only):
+        sums[row["year_id"], row["block_id"]][row["agency_id"]][row.get("criteria_group_id")] = (
             row["points"] or 0, row["excluded"] or 0)
     agencies = {
         agency["id"]: agency
@@ -258,10 +259,15 @@ def build_rankings(*, years, published, blocks):
         block_maximum = ranking.max_total
         standings = []
         since = previous[year.pk].year if previous.get(year.pk) else year.year - 1
+        group_keys = [] if totals_only else [(g.code, g.criteria_group.pk) for g in ranking.group_maxima]
         for agency_id, by_group in sums[year.pk, block.pk].items():
             agency = participants.get((year.pk, agency_id)) or agencies[agency_id]
             numbers = results.result(sum(p for p, _e in by_group.values()), sum(e for _p, e in by_group.values()),
                                      block_maximum)
+            groups, group_excluded = {}, {}
+            for code, pk in group_keys:
+                points, excluded = by_group.get(pk, (0, 0))
+                groups[code], group_excluded[code] = cents(points), cents(excluded)
             standings.append(Standing(
                 agency_id=agency_id,
                 name=agency["name"],
@@ -274,9 +280,8 @@ def build_rankings(*, years, published, blocks):
                 applicable_max=numbers.applicable_max,
                 total=numbers.total,
                 percent=numbers.percent,
-                groups={g.code: cents(by_group.get(g.criteria_group.pk, (0, 0))[0]) for g in ranking.group_maxima},
-                group_excluded={g.code: cents(by_group.get(g.criteria_group.pk, (0, 0))[1])
-                                for g in ranking.group_maxima},
+                groups=groups,
+                group_excluded=group_excluded,
                 unranked_reason=agency.get("unranked_reason")
                 or ("" if numbers.applicable_max > 0 else _("No criterion applies to this agency.")),
                 band=band_for(numbers.percent, classes[year.pk, block.pk] or bands) if numbers.applicable_max > 0
