@@ -1,7 +1,7 @@
 """Public pages and downloads are cached whole; any change to the data makes every cached copy stale at once.
 
 PublicPageCacheMiddleware keeps them; a cached page carries the data version it was made of, and is served only
-while that is the version (both read in one round trip to the cache). Saving any agency,
+while that is the version. Saving any agency,
 criterion, year, score or band (signals), and every bulk write (the services call `invalidate_public_pages`),
 moves the version on when the transaction commits, so no cached page outlives the data it shows. The version
 lives in the cache itself, which every process shares (Redis in production, files in development): a change
@@ -9,8 +9,9 @@ made by one worker, or from the command line, reaches all of them. Only publishe
 200 responses are kept, so nothing unpublished ever reaches the cache. One version for the whole site keeps
 this simple and correct; the price is that an edit to one year also refreshes the others.
 
-Each process also keeps its own copies of the pages it served last (PageCopies), each with its data version: a hit
-reads only the version from the shared cache, a few bytes, and serves the copy when it is of that version.
+Each process also keeps its own copies of the pages it served last (PageCopies), each with its data version, and
+on Redis its own copy of the version, which Redis's publish/subscribe tells it of every change as the change
+commits (re-read every second besides, common/cache.py): a hit then costs no round trip to the cache at all.
 
 The cache holds a bounded number of pages: a page is keyed on its path and the query parameters it declares,
 one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one address

@@ -245,13 +245,14 @@ def compare(request):
     requested = _requested_year(form)
     year = published.get(requested) if requested else published.latest
     slugs = form.cleaned_data["agencies"]
+    # Who can be chosen, block by block: totals are enough; the chosen block is then ranked in full.
     rankings = build_rankings(years=[year], published=published,
-                              blocks=list(AgencyGroup.objects.in_year(year.year)))
+                              blocks=list(AgencyGroup.objects.in_year(year.year)), totals_only=True)
     error, ranking, chosen = None, None, []
     if slugs:
-        everyone = {s.slug: (block_ranking, s) for block_ranking in rankings.values() for s in block_ranking.standings}
+        everyone = {s.slug: block_ranking.block for block_ranking in rankings.values() for s in block_ranking.standings}
         unknown = [slug for slug in slugs if slug not in everyone]
-        blocks = {everyone[slug][0].block.pk for slug in slugs if slug in everyone}
+        blocks = {everyone[slug] for slug in slugs if slug in everyone}
         if unknown:
             error = _("These agencies have no published result in %(year)s: %(slugs)s.") % {
                 "year": year, "slugs": ", ".join(unknown)}
@@ -260,8 +261,9 @@ def compare(request):
         elif len(blocks) > 1:
             error = _("Agencies are compared inside one block: choose them from the same block.")
         else:
-            ranking = everyone[slugs[0]][0]
-            chosen = [everyone[slug][1] for slug in slugs]
+            ranking = block_ranking(published=published, year=year, block=everyone[slugs[0]])
+            by_slug = {s.slug: s for s in ranking.standings}
+            chosen = [by_slug[slug] for slug in slugs]
     # A choice that cannot be compared answers 400: the page explains why, and it is never cached.
     return render(request, "public/compare.html", status=400 if error else 200, context={
         "published": published,
