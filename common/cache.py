@@ -35,19 +35,20 @@ class SharedClientRedisCacheClient(redis.RedisCacheClient):
 class WatchedKey:
     """This process's copy of one key's value, kept current by a thread subscribed to the key's channel.
 
-    Whoever changes the key announces it (`RedisCache.announce`); the thread then reads the key again. It also
-    reads it every `heartbeat` seconds whatever happens, so a lost announcement or connection costs a second at
-    most. `value` is None whenever the copy may be behind: not read yet, announced changed and not read again, no
-    read for two heartbeats (the thread stuck or Redis out of reach), or changed by this very process; the caller
-    then reads the key itself.
+    Whoever changes the key announces it (`RedisCache.announce`); the thread hears it within a millisecond and reads
+    the key again. It also reads it every `heartbeat` seconds, and after a quiet heartbeat pings Redis on the
+    subscription and expects the answer within another (a connection dropped without a word is then noticed and
+    made again), so a lost announcement costs two heartbeats at most. `value` is None whenever the copy may be
+    behind: not read yet, changed since it was read (announced, or by this very process), or last read more than
+    two heartbeats ago (its thread stuck or Redis out of reach); the caller then reads the key itself.
     """
 
-    def __init__(self, cache, key, heartbeat=1.0):
+    def __init__(self, cache, key, heartbeat=0.5):
         self.cache, self.key, self.heartbeat = cache, key, heartbeat
         self.channel = f"changed:{cache.make_and_validate_key(key)}"
-        self._value, self._read_at, self._pid = None, 0.0, None
-        self._forgotten = 0  # how many times this process changed it: a read begun before a change is not kept
-        self._start_lock, self._stopped = threading.Lock(), threading.Event()
+        self._value, self._read_at, self._pid, self._pubsub = None, 0.0, None, None
+        self._changes = 0  # how many changes this process heard of: a read begun before one is not kept
+        self._lock, self._start_lock, self._stopped = threading.Lock(), threading.Lock(), threading.Event()
 
     @property
     def value(self):
@@ -57,14 +58,16 @@ class WatchedKey:
             return None
         return self._value
 
-    def stop(self):
-        """Stop watching (its thread ends within a heartbeat); `value` is None from now on."""
-        self._stopped.set()
-        self._value = None
+    def changed(self):
+        """The key changed: no copy is trusted until it is read again."""
+        with self._lock:
+            self._changes += 1
+            self._value = None
 
-    def forget(self):
-        self._forgotten += 1
-        self._value = None
+    def stop(self):
+        """Stop watching (its thread ends within two heartbeats); `value` is None from now on."""
+        self._stopped.set()
+        self.changed()
 
     def _start(self):
         with self._start_lock:
@@ -73,23 +76,42 @@ class WatchedKey:
             self._pid, self._value = os.getpid(), None
             threading.Thread(target=self._watch, name=f"watch {self.key}", daemon=True).start()
 
+    def _read(self):
+        # Trusted from when the read was sent: a late answer may already be older than a change.
+        sent, changes = time.monotonic(), self._changes
+        value = self.cache.get(self.key)
+        with self._lock:
+            if changes == self._changes and not self._stopped.is_set():
+                self._value, self._read_at = value, sent
+
+    def _await(self, pubsub, kind):
+        """Wait up to a heartbeat for Redis's message of `kind` on the subscription; an announcement heard
+        meanwhile counts as a change. No answer: the connection is taken for lost."""
+        deadline = time.monotonic() + self.heartbeat
+        while (remaining := deadline - time.monotonic()) > 0:
+            message = pubsub.get_message(timeout=remaining)
+            if message is not None and message["type"] == "message":
+                self.changed()
+            elif message is not None and message["type"] == kind:
+                return
+        raise ConnectionError(f"Redis did not answer {kind} within {self.heartbeat} s")
+
     def _watch(self):
         while not self._stopped.is_set():
-            pubsub = self.cache.redis_client().pubsub()
+            pubsub = self._pubsub = self.cache.redis_client().pubsub()
             try:
                 pubsub.subscribe(self.channel)
-                # Read only once subscribed: a change announced from then on is heard.
-                while (message := pubsub.get_message(timeout=self.heartbeat)) is None or message["type"] != "subscribe":
-                    pass
+                self._await(pubsub, "subscribe")  # read only once subscribed: a change from then on is heard
                 while not self._stopped.is_set():
-                    forgotten = self._forgotten
-                    value = self.cache.get(self.key)
-                    if forgotten == self._forgotten and not self._stopped.is_set():
-                        self._value, self._read_at = value, time.monotonic()
-                    if pubsub.get_message(timeout=self.heartbeat) is not None:
-                        self._value = None  # announced changed: read it again before trusting a copy
+                    self._read()
+                    message = pubsub.get_message(timeout=self.heartbeat)
+                    if message is None:  # a quiet heartbeat: is the subscription still there?
+                        pubsub.ping()
+                        self._await(pubsub, "pong")
+                    elif message["type"] == "message":
+                        self.changed()
             except Exception:  # Redis restarted or out of reach: readers read it themselves meanwhile
-                self._value = None
+                self.changed()
                 logger.warning("Watching %s: lost Redis, trying again in a second", self.key, exc_info=True)
                 time.sleep(1)
             finally:
@@ -121,5 +143,5 @@ class RedisCache(redis.RedisCache):
     def announce(self, key):
         """Tell every process watching `key` that it changed (after changing it), this one first."""
         if (watched := _watched_keys.get((tuple(self._servers), self.make_and_validate_key(key)))) is not None:
-            watched.forget()
+            watched.changed()
         self.redis_client().publish(f"changed:{self.make_and_validate_key(key)}", b"")

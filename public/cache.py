@@ -11,7 +11,8 @@ this simple and correct; the price is that an edit to one year also refreshes th
 
 Each process also keeps its own copies of the pages it served last (PageCopies), each with its data version, and
 on Redis its own copy of the version, which Redis's publish/subscribe tells it of every change as the change
-commits (re-read every second besides, common/cache.py): a hit then costs no round trip to the cache at all.
+commits (re-read every half second besides, so a lost announcement costs a second at most; common/cache.py): a
+hit then costs no round trip to the cache at all.
 
 The cache holds a bounded number of pages: a page is keyed on its path and the query parameters it declares,
 one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one address
@@ -183,7 +184,9 @@ class PublicPageCacheMiddleware:
             if cached is not None and cached[0] == version:
                 return cached
             if cache.get(f"{key}:{version}:rendering") is None:
-                return None
+                # The render ended since the page was read: its copy may have come in between.
+                cached = cache.get(key)
+                return cached if cached is not None and cached[0] == version else None
         return None
 
     @staticmethod
