@@ -92,7 +92,8 @@ def test_a_lost_subscription_is_taken_up_again(on_redis):
     watched = WatchedKey(on_redis, key, heartbeat=60)  # only an announcement heard tells it in time
     try:
         assert eventually(lambda: watched.value, 1, within=5) == 1
-        address = "%s:%s" % watched._pubsub.connection._sock.getsockname()
+        host, port = watched._pubsub.connection._sock.getsockname()
+        address = f"{host}:{port}"
         assert server.client_kill_filter(_type="pubsub", addr=address) == 1
         on_redis.incr(key)  # changed while it had no subscription, and never announced
         assert eventually(lambda: watched.value, "not trusted", within=1) is None
