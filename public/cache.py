@@ -120,9 +120,10 @@ class PublicPageCacheMiddleware:
     """Serve public pages from the cache before the rest of the middleware runs.
 
     Placed near the top of MIDDLEWARE, it stores each response as the inner middleware finished it (with the
-    Content-Security-Policy, Content-Language and Vary headers); a hit then costs one read of the data version,
-    and one of the page when this process has no copy of it. A response that sets a cookie is never stored, nor
-    one for a host that is not allowed (Django answers those 400).
+    Content-Security-Policy, Content-Language and Vary headers). A hit costs no read of the cache when this
+    process has a copy of the page and knows the data version (data_version()), a read of the page when it has no
+    copy. A response that sets a cookie is never stored, nor one for a host that is not allowed (Django answers
+    those 400).
     """
 
     def __init__(self, get_response):
@@ -146,16 +147,7 @@ class PublicPageCacheMiddleware:
         key = f"public-page:{hashlib.sha256(address.encode()).hexdigest()}"
         # A copy is good when it was made of the data version of now.
         version = data_version()
-        copy = self.copies.get(key, version)
-        if copy is None:
-            copy = cache.get(key)
-            if (copy is None or copy[0] != version) and not cache.add(f"{key}:{version}:rendering", 1,
-                                                                      timeout=RENDER_LOCK_SECONDS):
-                copy = self._wait_for(key, version)  # another request renders this very page of this very data
-            if copy is not None and copy[0] == version:
-                self.copies.put(key, copy)
-            else:
-                copy = None
+        copy = self.copies.get(key, version) or self._shared_copy(key, version)
         if copy is not None:
             _version, content, headers = copy
             return HttpResponse(content, headers=headers)
@@ -169,6 +161,23 @@ class PublicPageCacheMiddleware:
             cache.delete(f"{key}:{version}:rendering")
         return response
 
+    def _shared_copy(self, key, version):
+        """The page of `version` from the shared cache, or from another request's render of it; None when this
+        request is to render it (it then holds the render mark, or gave up waiting)."""
+        mark = f"{key}:{version}:rendering"
+        copy = cache.get(key)
+        if copy is None or copy[0] != version:
+            if cache.add(mark, 1, timeout=RENDER_LOCK_SECONDS):
+                copy = cache.get(key)  # a render that ended between the first read and the mark left its copy
+                if copy is not None and copy[0] == version:
+                    cache.delete(mark)
+            else:
+                copy = self._wait_for(key, version)  # another request renders this very page of this very data
+        if copy is None or copy[0] != version:
+            return None
+        self.copies.put(key, copy)
+        return copy
+
     @staticmethod
     def _wait_for(key, version):
         """The copy of `version` another request is rendering, once it is there; None when that render stored
@@ -180,11 +189,9 @@ class PublicPageCacheMiddleware:
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(RENDER_POLL_SECONDS)
-            cached = cache.get(key)
-            if cached is not None and cached[0] == version:
-                return cached
+            # The mark is a few bytes, the page a hundred kilobytes: the page is read once, when the mark is gone
+            # (the render stores its copy before it takes its mark away).
             if cache.get(f"{key}:{version}:rendering") is None:
-                # The render ended since the page was read: its copy may have come in between.
                 cached = cache.get(key)
                 return cached if cached is not None and cached[0] == version else None
         return None

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test.signals import template_rendered
 
 from common.data_version import invalidate_public_pages
+from public.cache import PublicPageCacheMiddleware
 from rankings.models import Score
 from tests import factories
 
@@ -74,3 +76,31 @@ def test_a_burst_of_first_requests_renders_the_page_once(page_cache, ranking_url
         assert b"19" in after[0][1]
     finally:
         template_rendered.disconnect(count)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_render_that_ends_between_the_read_and_the_mark_is_not_done_again(page_cache, rf, monkeypatch):
+    """The race the burst exposed: a request finds no copy, another request's render then stores its copy and
+    takes its mark away, and only then does the first take the mark. It must serve that copy, not render again."""
+    renders = []
+
+    def render(request):
+        renders.append(request.path)
+        return HttpResponse("rendered here")
+
+    middleware = PublicPageCacheMiddleware(render)
+    add = cache.add
+
+    def another_render_ends_first(mark, *args, **kwargs):
+        if mark.endswith(":rendering"):
+            key, version, _rendering = mark.rsplit(":", 2)
+            cache.set(key, (int(version), b"rendered by the other request", {}))
+        return add(mark, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", another_render_ends_first)
+    response = middleware(rf.get("/rankings/2030/so-ban-nganh/", SERVER_NAME="localhost"))
+    assert response.content == b"rendered by the other request" and renders == []
+    monkeypatch.undo()
+    # Its mark is gone: the next change's first request renders at once instead of waiting for it.
+    invalidate_public_pages()
+    assert middleware(rf.get("/rankings/2030/so-ban-nganh/", SERVER_NAME="localhost")).content == b"rendered here"
