@@ -45,7 +45,7 @@ class WatchedKey:
 
     def __init__(self, cache, key, heartbeat=0.5):
         self.cache, self.key, self.heartbeat = cache, key, heartbeat
-        self.channel = f"changed:{cache.make_and_validate_key(key)}"
+        self.channel = cache.channel(key)
         self._value, self._read_at, self._pid, self._pubsub = None, 0.0, None, None
         self._changes = 0  # how many changes this process heard of: a read begun before one is not kept
         self._lock, self._start_lock, self._stopped = threading.Lock(), threading.Lock(), threading.Event()
@@ -132,16 +132,23 @@ class RedisCache(redis.RedisCache):
     def redis_client(self):
         return self._cache.get_client(write=True)
 
+    def channel(self, key):
+        """Where changes of `key` are announced. Channels are the whole server's: a watcher of the same key in another
+        database only reads it once more."""
+        return f"changed:{self.make_and_validate_key(key)}"
+
+    def _where(self, key):
+        return tuple(self._servers), self.make_and_validate_key(key)
+
     def watch(self, key):
         """The process's WatchedKey of `key`: its `value` is the key's, known without asking Redis, or None."""
         if (watched := self._watching.get(key)) is None:
-            where = (tuple(self._servers), self.make_and_validate_key(key))
             with _watched_keys_lock:
-                watched = self._watching[key] = _watched_keys.setdefault(where, WatchedKey(self, key))
+                watched = self._watching[key] = _watched_keys.setdefault(self._where(key), WatchedKey(self, key))
         return watched
 
     def announce(self, key):
         """Tell every process watching `key` that it changed (after changing it), this one first."""
-        if (watched := _watched_keys.get((tuple(self._servers), self.make_and_validate_key(key)))) is not None:
+        if (watched := _watched_keys.get(self._where(key))) is not None:
             watched.changed()
-        self.redis_client().publish(f"changed:{self.make_and_validate_key(key)}", b"")
+        self.redis_client().publish(self.channel(key), b"")

@@ -46,6 +46,15 @@ RENDER_WAIT_SECONDS = 5
 RENDER_LOCK_SECONDS = 30
 
 
+def _of_version(copy, version):
+    """`copy` (version, content, headers) when it was made of `version`, else None."""
+    return copy if copy is not None and copy[0] == version else None
+
+
+def _render_mark(key, version):
+    return f"{key}:{version}:rendering"
+
+
 def _comma_list(values):
     """Every comma-separated item of every value, stripped, each once, in order: 'a, b,,a' and 'a&b' are 'a,b'."""
     items = (item.strip() for value in values for item in value.split(","))
@@ -97,10 +106,9 @@ class PageCopies:
 
     def get(self, key, version):
         with self.lock:
-            copy = self.pages.get(key)
-            if copy is None or copy[0] != version:
-                return None
-            self.pages.move_to_end(key)
+            copy = _of_version(self.pages.get(key), version)
+            if copy is not None:
+                self.pages.move_to_end(key)
             return copy
 
     def put(self, key, copy):
@@ -158,24 +166,23 @@ class PublicPageCacheMiddleware:
                 cache.set(key, copy, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
                 self.copies.put(key, copy)
         finally:
-            cache.delete(f"{key}:{version}:rendering")
+            cache.delete(_render_mark(key, version))
         return response
 
     def _shared_copy(self, key, version):
         """The page of `version` from the shared cache, or from another request's render of it; None when this
         request is to render it (it then holds the render mark, or gave up waiting)."""
-        mark = f"{key}:{version}:rendering"
-        copy = cache.get(key)
-        if copy is None or copy[0] != version:
-            if cache.add(mark, 1, timeout=RENDER_LOCK_SECONDS):
-                copy = cache.get(key)  # a render that ended between the first read and the mark left its copy
-                if copy is not None and copy[0] == version:
-                    cache.delete(mark)
+        copy = _of_version(cache.get(key), version)
+        if copy is None:
+            if cache.add(_render_mark(key, version), 1, timeout=RENDER_LOCK_SECONDS):
+                # A render that ended between the first read and the mark left its copy.
+                copy = _of_version(cache.get(key), version)
+                if copy is not None:
+                    cache.delete(_render_mark(key, version))
             else:
                 copy = self._wait_for(key, version)  # another request renders this very page of this very data
-        if copy is None or copy[0] != version:
-            return None
-        self.copies.put(key, copy)
+        if copy is not None:
+            self.copies.put(key, copy)
         return copy
 
     @staticmethod
@@ -191,9 +198,8 @@ class PublicPageCacheMiddleware:
             time.sleep(RENDER_POLL_SECONDS)
             # The mark is a few bytes, the page a hundred kilobytes: the page is read once, when the mark is gone
             # (the render stores its copy before it takes its mark away).
-            if cache.get(f"{key}:{version}:rendering") is None:
-                cached = cache.get(key)
-                return cached if cached is not None and cached[0] == version else None
+            if cache.get(_render_mark(key, version)) is None:
+                return _of_version(cache.get(key), version)
         return None
 
     @staticmethod
