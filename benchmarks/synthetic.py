@@ -14,7 +14,8 @@ from common import vietnamese
 from common.data_version import invalidate_public_pages
 from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
-from rankings.models import Score
+from rankings.models import Participant, Score
+from rankings.records import record_missing_rankings
 
 FIRST_YEAR = 2011
 BATCH = 5000
@@ -67,6 +68,9 @@ def build(size: Size, seed=2019):
             for group in groups
             for c in range(size.criteria)
         )
+        # Every agency scored in a year takes part in it under its name, as imports and the entry screens make it.
+        Participant.objects.bulk_create((Participant.of(agency, year, agency.group_id) for agency in agencies),
+                                        batch_size=BATCH)
         by_group = {}
         for criterion in criteria:
             by_group.setdefault(criterion.agency_group_id, []).append(criterion)
@@ -79,6 +83,7 @@ def build(size: Size, seed=2019):
                     batch = []
         Score.objects.bulk_create(batch)
         newest = year
+    record_missing_rankings()  # the years were published before their scores were written in bulk
     invalidate_public_pages()
     return newest
 

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
+# What a published year's recorded results are computed from (rankings/records.py). The application refuses to
+# change them while the year is published; a row saved anyway (from a shell) records its year again, in the same
+# transaction, so that a record never differs from its rows. Bulk writes check the year themselves (a dataset built
+# in bulk records its years when it is complete: records.record_missing_rankings).
+RECORDED_FROM = ["rankings.Score", "rankings.Participant", "criteria.Criterion", "criteria.CriteriaGroup"]
+
 
 class RankingsConfig(AppConfig):
     name = "rankings"
@@ -10,6 +16,11 @@ class RankingsConfig(AppConfig):
     def ready(self):
         # After migrate, when every app's permissions exist, so that the roles always match the code.
         post_migrate.connect(_setup_roles, sender=self)
+        # Published years' results are recorded as they are published, and forgotten as they are taken back.
+        post_migrate.connect(_record_missing_rankings, sender=self)
+        post_save.connect(_record_rankings, sender="criteria.EvaluationYear", dispatch_uid="record-rankings")
+        for model in RECORDED_FROM:
+            post_save.connect(_record_again, sender=model, dispatch_uid=f"record-again-{model}")
         # A computed criterion's maximum or parameters changed in the admin: its stored points follow.
         post_save.connect(_recompute_points, sender="criteria.Criterion", dispatch_uid="recompute-on-criterion-save")
         # A year moved to another stage: the people it concerns are told by e-mail.
@@ -22,6 +33,34 @@ def _setup_roles(**kwargs):
     from .roles import setup_roles
 
     setup_roles()
+
+
+def _record_missing_rankings(**kwargs):
+    from .records import record_missing_rankings
+
+    record_missing_rankings()
+
+
+def _record_rankings(instance, raw=False, **kwargs):
+    if raw:  # a fixture being loaded: its scores may come after it (post_migrate or the next save records it)
+        return
+    from .records import record_rankings
+
+    record_rankings(instance)
+
+
+def _record_again(instance, raw=False, **kwargs):
+    if raw:
+        return
+    from criteria.models import EvaluationYear
+
+    from .records import record_rankings
+
+    rows = {"criteria": instance.criterion_id} if hasattr(instance, "criterion_id") else {"pk": instance.year_id}
+    year = EvaluationYear.objects.filter(status=EvaluationYear.Status.PUBLISHED, recorded_rankings__isnull=False,
+                                         **rows).distinct().first()
+    if year:
+        record_rankings(year)
 
 
 def _recompute_points(instance, created, raw=False, **kwargs):

@@ -359,6 +359,37 @@ class Band(models.Model):
         return localized(self.name, self.name_en)
 
 
+class RecordedRanking(models.Model):
+    """A block's results in a published year, recorded when the year was published (rankings/records.py).
+
+    What a published year's ranking is computed from cannot change while it stays published (its scores, criteria,
+    groups, classes and participants are refused), so its results are computed once, at publication, and the
+    public pages, downloads and the admin read them from here; taking the year back deletes them. What can change
+    meanwhile is read live beside them: agencies' addresses, bands, successions, and so ranks' changes.
+    """
+
+    year = models.ForeignKey(
+        "criteria.EvaluationYear", on_delete=models.CASCADE, related_name="recorded_rankings", verbose_name=_("year")
+    )
+    block = models.ForeignKey(
+        "agencies.AgencyGroup", on_delete=models.CASCADE, related_name="recorded_rankings", verbose_name=_("block")
+    )
+    # {criteria group id: maximum} and, per agency, its numbers as rankings.results computed them (decimals as text)
+    maxima = models.JSONField(_("maxima of the criteria groups"))
+    standings = models.JSONField(_("results"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recorded ranking")
+        verbose_name_plural = _("recorded rankings")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "block"], name="one_recorded_ranking_per_year_and_block"),
+        ]
+
+    def __str__(self):
+        return f"{self.block} · {self.year}"
+
+
 class ImportLog(models.Model):
     """One confirmed import of a sheet: who, when, which file (kept, with its SHA-256) and what it changed."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from statistics import median
+from types import SimpleNamespace
 
 from django.db.models import F, Max
 from django.http import Http404
@@ -21,7 +22,7 @@ from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClas
 from criteria.rules import Rule
 
 from . import results
-from .models import Band, ImportLog, Participant, Score
+from .models import Band, ImportLog, Participant, RecordedRanking, Score
 
 
 @dataclass
@@ -208,13 +209,14 @@ def band_for(percent, bands):
 def build_rankings(*, years, published, blocks, totals_only=False):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, block id): Ranking}. Eight queries, whatever the sizes. `totals_only`: the standings without
-    their criteria groups (empty `groups`) nor change in rank, for a page that shows only totals and ranks.
+    Returns {(year id, block id): Ranking}. Six queries, whatever the sizes, and three more when a year has no
+    recorded results (a year not published; rankings/records.py). `totals_only`: the standings without their
+    criteria groups (empty `groups`) nor change in rank, for a page that shows only totals and ranks.
     """
     previous = {year.pk: None if totals_only else published.previous(year) for year in years}
-    year_ids = {year.pk for year in years} | {p.pk for p in previous.values() if p}
+    every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
     block_ids = [block.pk for block in blocks]
-    in_scope = {"year_id__in": year_ids, "agency_group_id__in": block_ids}
+    in_scope = {"year_id__in": set(every_year), "agency_group_id__in": block_ids}
     criteria_groups = defaultdict(list)  # (year id, block id) -> the year's groups for the block, in order
     for group in CriteriaGroup.objects.filter(**in_scope).order_by("order", "code"):
         criteria_groups[group.year_id, group.agency_group_id].append(group)
@@ -222,77 +224,60 @@ def build_rankings(*, years, published, blocks, totals_only=False):
     classes = defaultdict(list)  # (year id, block id) -> the year's classes for the block, highest first
     for result_class in ResultClass.objects.filter(**in_scope):
         classes[result_class.year_id, result_class.agency_group_id].append(result_class)
-    maxima = defaultdict(dict)
-    for row in Criterion.objects.filter(**in_scope).maxima():
-        maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
-    # Who took part, under which name, ranked or not: the names of the time (agencies.Agency has today's).
-    participants = {(p["year_id"], p["agency_id"]): p for p in Participant.objects.filter(
-        year_id__in=year_ids, block_id__in=block_ids).values(
-        "year_id", "agency_id", "name", "short_name", "sort_key", "search_text", "unranked_reason")}
+    results_of = recorded_results(set(every_year), block_ids)  # (year id, block id) -> BlockResults
+    recorded_years = {year_id for year_id, _block in results_of}
+    unrecorded = {year_id: year for year_id, year in every_year.items() if year_id not in recorded_years}
+    if unrecorded:
+        results_of |= computed_results(unrecorded, blocks, criteria_groups, by_group=not totals_only)
     origins = defaultdict(list)  # successor id -> the successions it came from, any year
     for succession in Succession.objects.filter(successor__isnull=False).values(
             "year", "kind", "successor_id", "predecessor_id", slug=F("predecessor__slug"), name=F("predecessor__name")):
         origins[succession["successor_id"]].append(succession)
-
-    # A block's ranking is made of the scores on its criteria: an agency that has since moved to another
-    # block keeps its place in the years it was scored in this one.
-    sums = defaultdict(lambda: defaultdict(dict))  # (year id, block id) -> agency id -> group id -> (points, excl.)
-    scores = Score.objects.filter(criterion__year_id__in=year_ids, criterion__agency_group_id__in=block_ids)
-    for row in scores.group_sums(by_group=not totals_only):
-        sums[row["year_id"], row["block_id"]][row["agency_id"]][row.get("criteria_group_id")] = (
-            row["points"] or 0, row["excluded"] or 0)
-    agencies = {
-        agency["id"]: agency
-        for agency in Agency.objects.filter(pk__in={a for block in sums.values() for a in block})
-        .values("id", "name", "short_name", "slug", "sort_key", "search_text")
-    }
+    # Today's addresses, and the names of the agencies that have no participation in a year (names of the time).
+    agency_ids = {result.agency_id for block in results_of.values() for result in block.agencies}
+    agencies = {agency["id"]: agency for agency in Agency.objects.filter(pk__in=agency_ids).values(
+        "id", "name", "short_name", "slug", "sort_key", "search_text")}
 
     def ranking_of(year, block):
-        block_maxima = maxima[year.pk, block.pk]
+        block_results = results_of.get((year.pk, block.pk), BlockResults({}, []))
         ranking = Ranking(
             year=year,
             block=block,
             previous_year=previous.get(year.pk),  # the years before are built only for their ranks
-            group_maxima=[GroupMaximum(g, block_maxima[g.pk]) for g in criteria_groups[year.pk, block.pk]
-                          if g.pk in block_maxima],
+            group_maxima=[GroupMaximum(g, block_results.maxima[g.pk]) for g in criteria_groups[year.pk, block.pk]
+                          if g.pk in block_results.maxima],
         )
-        block_maximum = ranking.max_total
-        standings = []
         since = previous[year.pk].year if previous.get(year.pk) else year.year - 1
-        group_keys = [] if totals_only else [(g.code, g.criteria_group.pk) for g in ranking.group_maxima]
-        for agency_id, by_group in sums[year.pk, block.pk].items():
-            agency = participants.get((year.pk, agency_id)) or agencies[agency_id]
-            numbers = results.result(sum(p for p, _e in by_group.values()), sum(e for _p, e in by_group.values()),
-                                     block_maximum)
-            groups, group_excluded = {}, {}
-            for code, pk in group_keys:
-                points, excluded = by_group.get(pk, (0, 0))
-                groups[code], group_excluded[code] = cents(points), cents(excluded)
+        year_classes = classes[year.pk, block.pk] or bands
+        standings = []
+        for result in block_results.agencies:
+            agency = agencies[result.agency_id]
+            # Its participation's names that year; without one, the agency's own.
+            names = result if result.name is not None else SimpleNamespace(**agency)
+            applies = result.applicable_max > 0
             standings.append(Standing(
-                agency_id=agency_id,
-                name=agency["name"],
-                short_name=agency["short_name"],
-                slug=agencies[agency_id]["slug"],
-                sort_key=agency["sort_key"],
-                search_text=agency["search_text"],
-                points=numbers.points,
-                excluded=numbers.excluded,
-                applicable_max=numbers.applicable_max,
-                total=numbers.total,
-                percent=numbers.percent,
-                groups=groups,
-                group_excluded=group_excluded,
-                unranked_reason=agency.get("unranked_reason")
-                or ("" if numbers.applicable_max > 0 else _("No criterion applies to this agency.")),
-                band=band_for(numbers.percent, classes[year.pk, block.pk] or bands) if numbers.applicable_max > 0
-                else None,
-                predecessors=predecessors_of(agency_id, origins, since, year.year),
+                agency_id=result.agency_id,
+                name=names.name,
+                short_name=names.short_name,
+                slug=agency["slug"],
+                sort_key=names.sort_key,
+                search_text=names.search_text,
+                points=result.points,
+                excluded=result.excluded,
+                applicable_max=result.applicable_max,
+                total=result.total,
+                percent=result.percent,
+                groups={} if totals_only else result.groups,
+                group_excluded={} if totals_only else result.group_excluded,
+                unranked_reason=result.unranked_reason
+                or ("" if applies else _("No criterion applies to this agency.")),
+                band=band_for(result.percent, year_classes) if applies else None,
+                predecessors=predecessors_of(result.agency_id, origins, since, year.year),
             ))
         ranking.standings = results.assign_ranks(standings)
         return ranking
 
     # Each year's rankings, and those of the years before them, which give the change in rank.
-    every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
     built = {(year_id, block.pk): ranking_of(year, block) for year_id, year in every_year.items() for block in blocks}
     for year in years:
         before = previous[year.pk]
@@ -301,6 +286,113 @@ def build_rankings(*, years, published, blocks, totals_only=False):
             for standing in built[year.pk, block.pk].standings:
                 standing.rank_change = rank_change(standing, ranks)
     return {(year.pk, block.pk): built[year.pk, block.pk] for year in years for block in blocks}
+
+
+@dataclass
+class AgencyResult:
+    """An agency's numbers in a block and year, from rankings.results, and its participation's name and reason for
+    being left unranked (name None: it has no participation that year, and the agency's own names stand)."""
+
+    agency_id: int
+    name: str | None
+    short_name: str
+    sort_key: str
+    search_text: str
+    unranked_reason: str
+    points: Decimal
+    excluded: Decimal
+    applicable_max: Decimal
+    total: Decimal
+    percent: Decimal
+    groups: dict[str, Decimal]  # criteria group code -> points
+    group_excluded: dict[str, Decimal]
+
+    NUMBERS = ("points", "excluded", "applicable_max", "total", "percent")
+
+    def as_record(self):
+        """As JSON stores it (rankings.RecordedRanking): decimals as text."""
+        record = {name: getattr(self, name) for name in ("agency_id", "name", "short_name", "sort_key",
+                                                           "search_text", "unranked_reason")}
+        return record | {name: str(getattr(self, name)) for name in self.NUMBERS} | {
+            "groups": {code: str(value) for code, value in self.groups.items()},
+            "group_excluded": {code: str(value) for code, value in self.group_excluded.items()},
+        }
+
+    @classmethod
+    def from_record(cls, record):
+        return cls(**record | {name: Decimal(record[name]) for name in cls.NUMBERS} | {
+            "groups": {code: Decimal(value) for code, value in record["groups"].items()},
+            "group_excluded": {code: Decimal(value) for code, value in record["group_excluded"].items()},
+        })
+
+
+@dataclass
+class BlockResults:
+    maxima: dict[int, Decimal]  # criteria group id -> maximum
+    agencies: list[AgencyResult]
+
+
+def recorded_results(year_ids, block_ids):
+    """{(year id, block id): BlockResults} of the published years among `year_ids` that have recorded results
+    (rankings/records.py). One query."""
+    return {
+        (row["year_id"], row["block_id"]): BlockResults(
+            {int(pk): Decimal(maximum) for pk, maximum in row["maxima"].items()},
+            [AgencyResult.from_record(record) for record in row["standings"]])
+        for row in RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids,
+                                                  year__status=EvaluationYear.Status.PUBLISHED)
+        .values("year_id", "block_id", "maxima", "standings")
+    }
+
+
+def computed_results(years, blocks, criteria_groups, by_group=True):
+    """{(year id, block id): BlockResults} computed from the scores of `years` ({id: year}): three queries.
+    `criteria_groups` is {(year id, block id): the year's groups for the block} (build_rankings); without
+    `by_group`, the agencies' totals only (empty `groups`)."""
+    block_ids = [block.pk for block in blocks]
+    maxima = defaultdict(dict)
+    for row in Criterion.objects.filter(year_id__in=set(years), agency_group_id__in=block_ids).maxima():
+        maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
+    # Who took part, under which name, ranked or not: the names of the time (agencies.Agency has today's).
+    participants = {(p["year_id"], p["agency_id"]): p for p in Participant.objects.filter(
+        year_id__in=set(years), block_id__in=block_ids).values(
+        "year_id", "agency_id", "name", "short_name", "sort_key", "search_text", "unranked_reason")}
+    # A block's ranking is made of the scores on its criteria: an agency that has since moved to another
+    # block keeps its place in the years it was scored in this one.
+    sums = defaultdict(lambda: defaultdict(dict))  # (year id, block id) -> agency id -> group id -> (points, excl.)
+    scores = Score.objects.filter(criterion__year_id__in=set(years), criterion__agency_group_id__in=block_ids)
+    for row in scores.group_sums(by_group=by_group):
+        sums[row["year_id"], row["block_id"]][row["agency_id"]][row.get("criteria_group_id")] = (
+            row["points"] or 0, row["excluded"] or 0)
+    computed = {}
+    for year_id in years:
+        for block in blocks:
+            block_maxima = maxima[year_id, block.pk]
+            groups = [(g.code, g.pk) for g in criteria_groups[year_id, block.pk] if g.pk in block_maxima]
+            maximum = sum((block_maxima[pk] for _code, pk in groups), Decimal(0))
+            groups = groups if by_group else []
+            agencies = []
+            for agency_id, by_group in sums[year_id, block.pk].items():
+                participant = participants.get((year_id, agency_id), {})
+                numbers = results.result(sum(p for p, _e in by_group.values()), sum(e for _p, e in by_group.values()),
+                                         maximum)
+                agencies.append(AgencyResult(
+                    agency_id=agency_id,
+                    name=participant.get("name"),
+                    short_name=participant.get("short_name", ""),
+                    sort_key=participant.get("sort_key", ""),
+                    search_text=participant.get("search_text", ""),
+                    unranked_reason=participant.get("unranked_reason", ""),
+                    points=numbers.points,
+                    excluded=numbers.excluded,
+                    applicable_max=numbers.applicable_max,
+                    total=numbers.total,
+                    percent=numbers.percent,
+                    groups={code: cents(by_group.get(pk, (0, 0))[0]) for code, pk in groups},
+                    group_excluded={code: cents(by_group.get(pk, (0, 0))[1]) for code, pk in groups},
+                ))
+            computed[year_id, block.pk] = BlockResults(block_maxima, agencies)
+    return computed
 
 
 def predecessors_of(agency_id, origins, since, until):

@@ -1,0 +1,123 @@
+"""A published year's results are recorded as it is published (rankings/records.py) and read from the record."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import Agency, AgencyGroup
+from criteria.models import EvaluationYear
+from criteria.services import change_year_status
+from rankings.models import Band, RecordedRanking
+from rankings.records import record_missing_rankings, record_rankings
+from rankings.selectors import PublishedYears, blocks_of, build_rankings, computed_results
+from rankings.services import save_agency_scores
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+Status = EvaluationYear.Status
+SHOWN = ("agency_id", "name", "short_name", "slug", "sort_key", "search_text", "points", "excluded",
+         "applicable_max", "total", "percent", "groups", "group_excluded", "unranked_reason", "rank", "rank_change",
+         "band", "predecessors")
+
+
+def every_ranking():
+    """Every published year's rankings in every block, as the pages read them: [(year, block, [standing fields])]."""
+    published = PublishedYears()
+    blocks = list(AgencyGroup.objects.all())
+    by_pair = build_rankings(years=list(published), published=published, blocks=blocks)
+    return {key: (ranking.group_maxima and [(g.code, g.maximum) for g in ranking.group_maxima],
+                  [tuple(getattr(s, name) for name in SHOWN) for s in ranking.standings])
+            for key, ranking in by_pair.items()}
+
+
+def test_the_record_holds_what_the_scores_give(demo):
+    recorded = every_ranking()
+    assert RecordedRanking.objects.count() > 0
+    assert any(standings for _maxima, standings in recorded.values())
+    RecordedRanking.objects.all().delete()  # computed from the scores again
+    assert every_ranking() == recorded
+
+
+def test_a_recorded_year_is_read_without_its_scores(client, demo):
+    year = EvaluationYear.objects.published().latest("year")
+    block = blocks_of(year).first()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/rankings/{year.year}/{block.slug}/").status_code == 200
+    assert not [q["sql"] for q in queries if "rankings_score" in q["sql"]]
+    RecordedRanking.objects.filter(year=year).delete()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/rankings/{year.year}/{block.slug}/?sort=total")  # another address: not cached
+    assert [q["sql"] for q in queries if "rankings_score" in q["sql"]]  # without its record: from the scores
+
+
+@pytest.fixture
+def published_year():
+    block = factories.agency_group(name="Sở, ban, ngành", slug="so")
+    year = factories.evaluation_year(2024, status=Status.APPRAISAL)
+    first, second = factories.criterion(year, block, "1.1", 10), factories.criterion(year, block, "1.2", 10)
+    a, b = factories.agency(block, name="Sở A"), factories.agency(block, name="Sở B")
+    save_agency_scores(agency=a, year=year, user=None, changes={first.pk: {"value": Decimal(8)},
+                                                                second.pk: {"value": Decimal(7)}})
+    save_agency_scores(agency=b, year=year, user=None, changes={
+        first.pk: {"value": Decimal(9)}, second.pk: {"not_applicable": True, "not_applicable_reason": "Không có"}})
+    change_year_status(year=year, status=Status.PUBLISHED, user=None)
+    return year, block, first, (a, b)
+
+
+def test_publishing_records_the_year_and_taking_it_back_forgets_it(client, published_year):
+    year, block, first, (a, b) = published_year
+    [record] = RecordedRanking.objects.filter(year=year)
+    assert record.block == block
+    assert {r["agency_id"]: (r["total"], r["percent"]) for r in record.standings} == {
+        a.pk: ("15.00", "75.00"), b.pk: ("18.00", "90.00")}  # Sở B: 9 of the 10 points that apply, converted
+    assert "<td class=\"col-rank\">1</td><td class=\"col-agency\"><a href=\"/agencies/so-b/" in client.get(
+        "/rankings/2024/so/").content.decode()
+
+    change_year_status(year=year, status=Status.APPRAISAL, user=None, reason="Sở A khiếu nại")
+    assert not RecordedRanking.objects.filter(year=year).exists()
+    save_agency_scores(agency=a, year=year, user=None, changes={first.pk: {"value": Decimal(10)}})
+    change_year_status(year=year, status=Status.PUBLISHED, user=None)
+    [record] = RecordedRanking.objects.filter(year=year)
+    assert {r["agency_id"]: r["total"] for r in record.standings} == {a.pk: "17.00", b.pk: "18.00"}
+    assert [(r["agency"]["name"], r["total"]) for r in client.get("/rankings/2024/so.json").json()["results"]] == [
+        ("Sở B", 18), ("Sở A", 17)]
+
+
+def test_what_may_change_while_published_is_read_beside_the_record(client, published_year):
+    year, block, _first, (a, _b) = published_year
+    Agency.objects.filter(pk=a.pk).update(slug="so-a-moi")  # today's address
+    Band.objects.create(name="Xuất sắc", min_percent=Decimal(90))
+    page = client.get("/rankings/2024/so/").content.decode()
+    assert 'href="/agencies/so-a-moi/?year=2024"' in page
+    assert "Xuất sắc" in page
+    assert RecordedRanking.objects.get(year=year).standings  # still the record: nothing of it changed
+
+
+def test_a_change_to_a_draft_year_leaves_the_published_record_alone(published_year):
+    year, block, _first, (a, _b) = published_year
+    recorded_at = RecordedRanking.objects.get(year=year).recorded_at
+    draft = factories.evaluation_year(2025, published=False)
+    criterion = factories.criterion(draft, block, "1.1", 10)
+    save_agency_scores(agency=a, year=draft, user=None, changes={criterion.pk: {"value": Decimal(3)}})
+    assert RecordedRanking.objects.get(year=year).recorded_at == recorded_at
+    assert not RecordedRanking.objects.filter(year=draft).exists()
+
+
+def test_years_published_before_records_are_recorded_after_migrating(published_year):
+    year, block, _first, _agencies = published_year
+    expected = RecordedRanking.objects.get(year=year).standings
+    RecordedRanking.objects.all().delete()
+    record_missing_rankings()
+    assert RecordedRanking.objects.get(year=year).standings == expected
+
+
+def test_a_record_is_the_computation_stored(published_year):
+    """The record holds computed_results' numbers, decimals as text, and reads back as the same."""
+    year, block, _first, _agencies = published_year
+    year.refresh_from_db()
+    computed = computed_results({year.pk: year}, [block], {(year.pk, block.pk): list(year.criteria_groups.all())})
+    record_rankings(year)
+    assert RecordedRanking.objects.get(year=year).standings == [
+        agency.as_record() for agency in computed[year.pk, block.pk].agencies]
