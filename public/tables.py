@@ -185,3 +185,31 @@ class RankingTable(tables.Table):
             "<tr>" + "".join(f"<td {attrs}>{cell(row.record)}</td>" for attrs, cell in columns) + "</tr>"
             for row in self.paginated_rows
         ))
+
+
+def criteria_rows_html(rows):
+    """The body of the agency page's table of every criterion (selectors.criterion_results): a heading row per
+    criteria group, then each criterion with the agency's appraised score. Written here rather than in the template,
+    whose loop over a framework's eighty criteria took a sixth of the page's time; text is escaped where it is put in.
+    """
+    format_points = points_formatter()
+    not_applicable = html.escape(str(_("not applicable")))
+    lines, group = [], None
+    for row in rows:
+        criterion = row.criterion
+        if criterion.criteria_group_id != group:
+            group = criterion.criteria_group_id
+            lines.append(f'<tr class="group-row"><th scope="rowgroup" colspan="4">'
+                         f'{html.escape(str(criterion.criteria_group))}</th></tr>')
+        name = html.escape(criterion.localized_name)
+        if row.explanation:
+            name += f'<br><span class="meta explanation">{html.escape(row.explanation)}</span>'
+        if row.not_applicable:
+            score = f'{not_applicable}<br><span class="meta">{html.escape(row.reason)}</span>'
+        else:
+            score = format_points(row.value) if row.value is not None else "–"
+        sub = ' class="sub"' if criterion.parent_id else ""
+        lines.append(f'<tr{sub}><th scope="row">{html.escape(criterion.code)}</th><td>{name}</td><td>{score}</td>'
+                     f'<td>{format_points(criterion.max_points)}</td></tr>')
+    return mark_safe("".join(lines))
+

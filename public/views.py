@@ -27,7 +27,7 @@ from rankings.selectors import (
 from . import charts, downloads
 from .cache import public_page
 from .forms import AgencyYearsForm, CompareForm
-from .tables import RankingTable
+from .tables import RankingTable, criteria_rows_html
 
 HOME_LEADERS = 3
 COMPARE_MIN, COMPARE_MAX = 2, 4
@@ -187,7 +187,8 @@ def agency(request, slug):
         if profile["leader"] and profile["leader"].agency_id != agency.pk:
             series.append((_("Leader: %(name)s") % {"name": profile["leader"].display_name},
                            block.group_percents(profile["leader"])))
-        context.update(profile, radar=charts.group_radar(block.group_maxima, series))
+        context.update(profile, radar=charts.group_radar(block.group_maxima, series),
+                       criteria_rows=criteria_rows_html(profile["criteria"]))
         # Why it moved: against the year the reader picks, or its previous year with a result.
         others = [year for year in ranked_years if year != chosen]
         against = form.cleaned_data["against"]

@@ -209,9 +209,10 @@ def band_for(percent, bands):
 def build_rankings(*, years, published, blocks, totals_only=False):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, block id): Ranking}. Six queries, whatever the sizes, and three more when a year has no
-    recorded results (a year not published; rankings/records.py). `totals_only`: the standings without their
-    criteria groups (empty `groups`) nor change in rank, for a page that shows only totals and ranks.
+    Returns {(year id, block id): Ranking}. Six queries, whatever the sizes: three more when a year has no recorded
+    results (a year not published; rankings/records.py), one fewer when none is published. `totals_only`: the
+    standings without their criteria groups (empty `groups`) nor change in rank, for a page that shows only totals
+    and ranks.
     """
     previous = {year.pk: None if totals_only else published.previous(year) for year in years}
     every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
@@ -222,20 +223,21 @@ def build_rankings(*, years, published, blocks, totals_only=False):
         criteria_groups[group.year_id, group.agency_group_id].append(group)
     bands = list(Band.objects.order_by("-min_percent"))
     classes = defaultdict(list)  # (year id, block id) -> the year's classes for the block, highest first
-    for result_class in ResultClass.objects.filter(**in_scope):
+    for result_class in ResultClass.objects.filter(**in_scope).order_by("-min_percent"):
         classes[result_class.year_id, result_class.agency_group_id].append(result_class)
-    results_of = recorded_results(set(every_year), block_ids)  # (year id, block id) -> BlockResults
+    results_of = recorded_results(every_year.values(), block_ids)  # (year id, block id) -> BlockResults
     recorded_years = {year_id for year_id, _block in results_of}
     unrecorded = {year_id: year for year_id, year in every_year.items() if year_id not in recorded_years}
     if unrecorded:
         results_of |= computed_results(unrecorded, blocks, criteria_groups, by_group=not totals_only)
     origins = defaultdict(list)  # successor id -> the successions it came from, any year
-    for succession in Succession.objects.filter(successor__isnull=False).values(
-            "year", "kind", "successor_id", "predecessor_id", slug=F("predecessor__slug"), name=F("predecessor__name")):
+    successions = Succession.objects.filter(successor__isnull=False).order_by("year", "predecessor__sort_key")
+    for succession in successions.values("year", "kind", "successor_id", "predecessor_id",
+                                         slug=F("predecessor__slug"), name=F("predecessor__name")):
         origins[succession["successor_id"]].append(succession)
     # Today's addresses, and the names of the agencies that have no participation in a year (names of the time).
     agency_ids = {result.agency_id for block in results_of.values() for result in block.agencies}
-    agencies = {agency["id"]: agency for agency in Agency.objects.filter(pk__in=agency_ids).values(
+    agencies = {agency["id"]: agency for agency in Agency.objects.filter(pk__in=agency_ids).order_by().values(
         "id", "name", "short_name", "slug", "sort_key", "search_text")}
 
     def ranking_of(year, block):
@@ -307,23 +309,21 @@ class AgencyResult:
     groups: dict[str, Decimal]  # criteria group code -> points
     group_excluded: dict[str, Decimal]
 
+    TEXTS = ("agency_id", "name", "short_name", "sort_key", "search_text", "unranked_reason")
     NUMBERS = ("points", "excluded", "applicable_max", "total", "percent")
 
     def as_record(self):
-        """As JSON stores it (rankings.RecordedRanking): decimals as text."""
-        record = {name: getattr(self, name) for name in ("agency_id", "name", "short_name", "sort_key",
-                                                           "search_text", "unranked_reason")}
-        return record | {name: str(getattr(self, name)) for name in self.NUMBERS} | {
-            "groups": {code: str(value) for code, value in self.groups.items()},
-            "group_excluded": {code: str(value) for code, value in self.group_excluded.items()},
-        }
+        """As rankings.RecordedRanking stores it: a list in the order of TEXTS, NUMBERS, then the groups' points
+        and excluded points; decimals as text."""
+        return [*(getattr(self, name) for name in self.TEXTS), *(str(getattr(self, name)) for name in self.NUMBERS),
+                {code: str(value) for code, value in self.groups.items()},
+                {code: str(value) for code, value in self.group_excluded.items()}]
 
     @classmethod
     def from_record(cls, record):
-        return cls(**record | {name: Decimal(record[name]) for name in cls.NUMBERS} | {
-            "groups": {code: Decimal(value) for code, value in record["groups"].items()},
-            "group_excluded": {code: Decimal(value) for code, value in record["group_excluded"].items()},
-        })
+        texts, numbers, (groups, group_excluded) = record[:6], record[6:11], record[11:]
+        return cls(*texts, *map(Decimal, numbers), {code: Decimal(value) for code, value in groups.items()},
+                   {code: Decimal(value) for code, value in group_excluded.items()})
 
 
 @dataclass
@@ -332,15 +332,17 @@ class BlockResults:
     agencies: list[AgencyResult]
 
 
-def recorded_results(year_ids, block_ids):
-    """{(year id, block id): BlockResults} of the published years among `year_ids` that have recorded results
-    (rankings/records.py). One query."""
+def recorded_results(years, block_ids):
+    """{(year id, block id): BlockResults} of the published years among `years` that have recorded results
+    (rankings/records.py). One query, none without a published year."""
+    year_ids = [year.pk for year in years if year.is_published]
+    if not year_ids:
+        return {}
     return {
         (row["year_id"], row["block_id"]): BlockResults(
             {int(pk): Decimal(maximum) for pk, maximum in row["maxima"].items()},
             [AgencyResult.from_record(record) for record in row["standings"]])
-        for row in RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids,
-                                                  year__status=EvaluationYear.Status.PUBLISHED)
+        for row in RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids)
         .values("year_id", "block_id", "maxima", "standings")
     }
 
@@ -355,7 +357,7 @@ def computed_results(years, blocks, criteria_groups, by_group=True):
         maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
     # Who took part, under which name, ranked or not: the names of the time (agencies.Agency has today's).
     participants = {(p["year_id"], p["agency_id"]): p for p in Participant.objects.filter(
-        year_id__in=set(years), block_id__in=block_ids).values(
+        year_id__in=set(years), block_id__in=block_ids).order_by().values(
         "year_id", "agency_id", "name", "short_name", "sort_key", "search_text", "unranked_reason")}
     # A block's ranking is made of the scores on its criteria: an agency that has since moved to another
     # block keeps its place in the years it was scored in this one.
@@ -466,7 +468,8 @@ def agency_lineage(agency, until):
                 if succession.kind == Succession.Kind.RENAMED:
                     todo.append(succession.predecessor_id)
     blocks = {(agency_id, year_id): block_id for agency_id, year_id, block_id in Participant.objects.filter(
-        agency__in={agency.pk, *(s.predecessor_id for s in forebears)}).values_list("agency_id", "year_id", "block_id")}
+        agency__in={agency.pk, *(s.predecessor_id for s in forebears)}).order_by().values_list(
+        "agency_id", "year_id", "block_id")}
     return Lineage(agency, origins, [s for s in successions if s.predecessor_id == agency.pk], blocks, forebears)
 
 

@@ -11,7 +11,7 @@ from criteria.models import EvaluationYear
 from criteria.services import change_year_status
 from rankings.models import Band, RecordedRanking
 from rankings.records import record_missing_rankings, record_rankings
-from rankings.selectors import PublishedYears, blocks_of, build_rankings, computed_results
+from rankings.selectors import AgencyResult, PublishedYears, blocks_of, build_rankings, computed_results
 from rankings.services import save_agency_scores
 from tests import factories
 
@@ -52,6 +52,10 @@ def test_a_recorded_year_is_read_without_its_scores(client, demo):
     assert [q["sql"] for q in queries if "rankings_score" in q["sql"]]  # without its record: from the scores
 
 
+def results_of(record):
+    return [AgencyResult.from_record(agency) for agency in record.standings]
+
+
 @pytest.fixture
 def published_year():
     block = factories.agency_group(name="Sở, ban, ngành", slug="so")
@@ -70,8 +74,8 @@ def test_publishing_records_the_year_and_taking_it_back_forgets_it(client, publi
     year, block, first, (a, b) = published_year
     [record] = RecordedRanking.objects.filter(year=year)
     assert record.block == block
-    assert {r["agency_id"]: (r["total"], r["percent"]) for r in record.standings} == {
-        a.pk: ("15.00", "75.00"), b.pk: ("18.00", "90.00")}  # Sở B: 9 of the 10 points that apply, converted
+    assert {r.agency_id: (r.total, r.percent) for r in results_of(record)} == {
+        a.pk: (15, 75), b.pk: (18, 90)}  # Sở B: 9 of the 10 points that apply, converted
     assert "<td class=\"col-rank\">1</td><td class=\"col-agency\"><a href=\"/agencies/so-b/" in client.get(
         "/rankings/2024/so/").content.decode()
 
@@ -80,7 +84,7 @@ def test_publishing_records_the_year_and_taking_it_back_forgets_it(client, publi
     save_agency_scores(agency=a, year=year, user=None, changes={first.pk: {"value": Decimal(10)}})
     change_year_status(year=year, status=Status.PUBLISHED, user=None)
     [record] = RecordedRanking.objects.filter(year=year)
-    assert {r["agency_id"]: r["total"] for r in record.standings} == {a.pk: "17.00", b.pk: "18.00"}
+    assert {r.agency_id: r.total for r in results_of(record)} == {a.pk: Decimal(17), b.pk: Decimal(18)}
     assert [(r["agency"]["name"], r["total"]) for r in client.get("/rankings/2024/so.json").json()["results"]] == [
         ("Sở B", 18), ("Sở A", 17)]
 
