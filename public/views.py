@@ -145,8 +145,10 @@ def agency(request, slug):
     published = PublishedYears()
     years = list(published)
     lineage = agency_lineage(agency, until=published.latest.year if published else None)
-    by_year = build_rankings(years=years, published=published,
-                             blocks=list(AgencyGroup.objects.filter(pk__in=lineage.block_ids)))
+    # Its own block is read with it; a block it or a forebear was evaluated in before, with one query more.
+    blocks = [agency.group] if lineage.block_ids == {agency.group_id} else list(
+        AgencyGroup.objects.filter(pk__in=lineage.block_ids))
+    by_year = build_rankings(years=years, published=published, blocks=blocks, successions=lineage.successions)
 
     def result(agency_id, year):
         """(the block's ranking, the agency's standing), either None."""

@@ -11,7 +11,7 @@ from decimal import Decimal
 from statistics import median
 from types import SimpleNamespace
 
-from django.db.models import F, Max
+from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -206,13 +206,14 @@ def band_for(percent, bands):
     return next((band for band in bands if percent >= band.min_percent), None)
 
 
-def build_rankings(*, years, published, blocks, totals_only=False):
+def build_rankings(*, years, published, blocks, totals_only=False, successions=None):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
     Returns {(year id, block id): Ranking}. Six queries, whatever the sizes: three more when a year has no recorded
     results (a year not published; rankings/records.py), one fewer when none is published. `totals_only`: the
     standings without their criteria groups (empty `groups`) nor change in rank, for a page that shows only totals
-    and ranks.
+    and ranks. `successions`: the agencies.Succession rows up to the latest of `years` at least, when the caller has
+    read them already (agency_lineage): one query fewer.
     """
     previous = {year.pk: None if totals_only else published.previous(year) for year in years}
     every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
@@ -230,15 +231,21 @@ def build_rankings(*, years, published, blocks, totals_only=False):
     unrecorded = {year_id: year for year_id, year in every_year.items() if year_id not in recorded_years}
     if unrecorded:
         results_of |= computed_results(unrecorded, blocks, criteria_groups, by_group=not totals_only)
-    origins = defaultdict(list)  # successor id -> the successions it came from, any year
-    successions = Succession.objects.filter(successor__isnull=False).order_by("year", "predecessor__sort_key")
-    for succession in successions.values("year", "kind", "successor_id", "predecessor_id",
-                                         slug=F("predecessor__slug"), name=F("predecessor__name")):
-        origins[succession["successor_id"]].append(succession)
-    # Today's addresses, and the names of the agencies that have no participation in a year (names of the time).
+    if successions is None:
+        successions = Succession.objects.filter(successor__isnull=False).order_by()
+    successions = [s for s in successions if s.successor_id]
+    # Today's addresses and names: of the agencies ranked (their own names stand in a year they have no
+    # participation in: names of the time), and of those they came from.
     agency_ids = {result.agency_id for block in results_of.values() for result in block.agencies}
-    agencies = {agency["id"]: agency for agency in Agency.objects.filter(pk__in=agency_ids).order_by().values(
+    agencies = {agency["id"]: agency for agency in Agency.objects.filter(
+        pk__in=agency_ids | {s.predecessor_id for s in successions}).order_by().values(
         "id", "name", "short_name", "slug", "sort_key", "search_text")}
+    origins = defaultdict(list)  # successor id -> the successions it came from, any year, by year and name
+    for succession in sorted(successions, key=lambda s: (s.year, agencies[s.predecessor_id]["sort_key"])):
+        predecessor = agencies[succession.predecessor_id]
+        origins[succession.successor_id].append({
+            "year": succession.year, "kind": succession.kind, "predecessor_id": succession.predecessor_id,
+            "slug": predecessor["slug"], "name": predecessor["name"]})
 
     def ranking_of(year, block):
         block_results = results_of.get((year.pk, block.pk), BlockResults({}, []))
@@ -440,6 +447,7 @@ class Lineage:
     fates: list  # the successions it went into
     blocks: dict  # (agency id, year id) -> block id, for it and the forebears whose results its page shows
     forebears: list  # the successions whose predecessors' results its page shows, as theirs (renamed, formed, split)
+    successions: list  # every succession up to the year the lineage was read until, with both agencies
 
     def block_in(self, agency_id, year):
         """The block an agency was evaluated in that year; for the agency itself, its block of today otherwise."""
@@ -470,7 +478,8 @@ def agency_lineage(agency, until):
     blocks = {(agency_id, year_id): block_id for agency_id, year_id, block_id in Participant.objects.filter(
         agency__in={agency.pk, *(s.predecessor_id for s in forebears)}).order_by().values_list(
         "agency_id", "year_id", "block_id")}
-    return Lineage(agency, origins, [s for s in successions if s.predecessor_id == agency.pk], blocks, forebears)
+    return Lineage(agency, origins, [s for s in successions if s.predecessor_id == agency.pk], blocks, forebears,
+                   successions)
 
 
 @dataclass
@@ -515,13 +524,15 @@ class CriterionResult:
     explanation: str = ""  # how a computed criterion's points follow from the figures
 
 
-def criterion_results(agency, year, block):
-    """Every criterion of the block's year with the agency's appraised result on it. Three queries."""
-    criteria = list(
-        Criterion.objects.filter(year=year, agency_group=block)
-        .select_related("criteria_group")
-        .order_by("criteria_group__order", "order", "code")
-    )
+def criterion_results(agency, ranking):
+    """Every criterion of the ranking's block and year with the agency's appraised result on it. Three queries."""
+    year, block = ranking.year, ranking.block
+    criteria = list(Criterion.objects.filter(year=year, agency_group=block)
+                    .order_by("criteria_group__order", "order", "code"))
+    groups = {g.criteria_group.pk: g.criteria_group for g in ranking.group_maxima}  # read with the ranking
+    for criterion in criteria:
+        if criterion.criteria_group_id in groups:
+            criterion.criteria_group = groups[criterion.criteria_group_id]
     # Appraised values only: a self-assessment waiting for appraisal has no official value.
     scores = {s["criterion_id"]: s for s in Score.objects.filter(agency=agency, criterion__year=year).values(
         "criterion_id", "value", "not_applicable", "not_applicable_reason", "numerator", "denominator")}
@@ -602,7 +613,7 @@ def movement(agency, ranking, standing, ranking_then, standing_then, criteria_no
     maxima_then = {g.code: g.maximum for g in ranking_then.group_maxima}
     groups = [Change(g.criteria_group.localized_name, standing.groups[g.code], standing_then.groups.get(g.code),
                      g.maximum, maxima_then.get(g.code)) for g in ranking.group_maxima]
-    then = {row.criterion.code: row for row in criterion_results(agency, ranking_then.year, ranking_then.block)}
+    then = {row.criterion.code: row for row in criterion_results(agency, ranking_then)}
     criteria = [Change(f"{row.criterion.code} {row.criterion.localized_name}", row.value,
                        then[row.criterion.code].value if row.criterion.code in then else None,
                        row.criterion.max_points,
@@ -648,7 +659,7 @@ def agency_profile(agency, ranking, standing):
         # Strong groups score above the agency's own overall percentage, weak ones below: the article's "nổi trội".
         "strong_groups": [g for g, share in shared if share > standing.percent],
         "weak_groups": [g for g, share in reversed(shared) if share < standing.percent],
-        "criteria": criterion_results(agency, ranking.year, ranking.block),
+        "criteria": criterion_results(agency, ranking),
         "spread": {
             "highest": totals[0], "lowest": totals[-1], "median": median(totals),
             "below": sum(1 for total in totals if total < standing.total), "count": len(totals),
