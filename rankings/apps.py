@@ -46,7 +46,9 @@ def _record_rankings(instance, raw=False, **kwargs):
         return
     from .records import record_rankings
 
-    record_rankings(instance)
+    # Published: recorded once (editing its note or decision later changes no number); taken back: forgotten.
+    if not instance.is_published or not instance.recorded_rankings.exists():
+        record_rankings(instance)
 
 
 def _record_again(instance, raw=False, **kwargs):

@@ -101,12 +101,21 @@ def test_what_may_change_while_published_is_read_beside_the_record(client, publi
 
 def test_a_change_to_a_draft_year_leaves_the_published_record_alone(published_year):
     year, block, _first, (a, _b) = published_year
-    recorded_at = RecordedRanking.objects.get(year=year).recorded_at
+    record = RecordedRanking.objects.get(year=year)
     draft = factories.evaluation_year(2025, published=False)
     criterion = factories.criterion(draft, block, "1.1", 10)
     save_agency_scores(agency=a, year=draft, user=None, changes={criterion.pk: {"value": Decimal(3)}})
-    assert RecordedRanking.objects.get(year=year).recorded_at == recorded_at
+    assert RecordedRanking.objects.get(year=year) == record  # the same row: not recorded again
     assert not RecordedRanking.objects.filter(year=draft).exists()
+
+
+def test_editing_a_published_years_note_keeps_its_record(published_year):
+    year, *_rest = published_year
+    year.refresh_from_db()
+    record = RecordedRanking.objects.get(year=year)
+    year.note = "Số liệu minh họa."
+    year.save()
+    assert RecordedRanking.objects.get(year=year) == record
 
 
 def test_years_published_before_records_are_recorded_after_migrating(published_year):
