@@ -447,7 +447,7 @@ class Lineage:
     fates: list  # the successions it went into
     blocks: dict  # (agency id, year id) -> block id, for it and the forebears whose results its page shows
     forebears: list  # the successions whose predecessors' results its page shows, as theirs (renamed, formed, split)
-    successions: list  # every succession up to the year the lineage was read until, with both agencies
+    successions: list  # every succession up to the year the lineage was read until (its own with their agencies)
 
     def block_in(self, agency_id, year):
         """The block an agency was evaluated in that year; for the agency itself, its block of today otherwise."""
@@ -460,9 +460,9 @@ class Lineage:
 
 def agency_lineage(agency, until):
     """The agency's Lineage, by the successions that take effect up to the year `until` (the latest published year
-    for the public: a reorganisation still to come is not told). Two queries."""
-    successions = list(Succession.objects.filter(year__lte=until or 0)
-                       .select_related("predecessor", "successor").order_by("year", "predecessor__sort_key"))
+    for the public: a reorganisation still to come is not told). Two queries, and a third for an agency that has a
+    lineage (the agencies of its successions, to name them)."""
+    successions = list(Succession.objects.filter(year__lte=until or 0).order_by("year", "pk"))
     origins = [s for s in successions if s.successor_id == agency.pk]
     # The forebears whose results its page shows: formed or split from, or renamed from — back through every rename.
     # The absorbed keep their own history.
@@ -475,11 +475,19 @@ def agency_lineage(agency, until):
                 forebears.append(succession)
                 if succession.kind == Succession.Kind.RENAMED:
                     todo.append(succession.predecessor_id)
+    fates = [s for s in successions if s.predecessor_id == agency.pk]
+    named = {*origins, *fates, *forebears}
+    if named:
+        agencies = Agency.objects.in_bulk({s.predecessor_id for s in named}
+                                          | {s.successor_id for s in named if s.successor_id})
+        for succession in named:
+            succession.predecessor, succession.successor = (agencies[succession.predecessor_id],
+                                                            agencies.get(succession.successor_id))
+        origins.sort(key=lambda s: (s.year, s.predecessor.sort_key))  # each year's in alphabetical order
     blocks = {(agency_id, year_id): block_id for agency_id, year_id, block_id in Participant.objects.filter(
         agency__in={agency.pk, *(s.predecessor_id for s in forebears)}).order_by().values_list(
         "agency_id", "year_id", "block_id")}
-    return Lineage(agency, origins, [s for s in successions if s.predecessor_id == agency.pk], blocks, forebears,
-                   successions)
+    return Lineage(agency, origins, fates, blocks, forebears, successions)
 
 
 @dataclass
