@@ -15,7 +15,7 @@ from common.data_version import invalidate_public_pages
 from criteria.defaults import create_criteria_groups
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from rankings.models import Participant, Score
-from rankings.records import record_missing_rankings
+from rankings.records import record_published_years
 
 FIRST_YEAR = 2011
 BATCH = 5000
@@ -83,7 +83,7 @@ def build(size: Size, seed=2019):
                     batch = []
         Score.objects.bulk_create(batch)
         newest = year
-    record_missing_rankings()  # the years were published before their scores were written in bulk
+    record_published_years()  # the years were published before their scores were written in bulk
     invalidate_public_pages()
     return newest
 

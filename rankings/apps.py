@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 # What a published year's recorded results are computed from (rankings/records.py). The application refuses to
 # change them while the year is published; a row saved anyway (from a shell) records its year again, in the same
 # transaction, so that a record never differs from its rows. Bulk writes check the year themselves (a dataset built
-# in bulk records its years when it is complete: records.record_missing_rankings).
-RECORDED_FROM = ["rankings.Score", "rankings.Participant", "criteria.Criterion", "criteria.CriteriaGroup"]
+# in bulk records its years when it is complete: records.record_published_years).
+RECORDED_FROM = ["rankings.Score", "rankings.Participant", "criteria.Criterion", "criteria.CriteriaGroup",
+                 "criteria.ResultClass"]
 
 
 class RankingsConfig(AppConfig):
@@ -16,8 +17,9 @@ class RankingsConfig(AppConfig):
     def ready(self):
         # After migrate, when every app's permissions exist, so that the roles always match the code.
         post_migrate.connect(_setup_roles, sender=self)
-        # Published years' results are recorded as they are published, and forgotten as they are taken back.
-        post_migrate.connect(_record_missing_rankings, sender=self)
+        # Published years' results are recorded as they are published, forgotten as they are taken back, and recorded
+        # again by the code of each migration.
+        post_migrate.connect(_record_published_years, sender=self)
         post_save.connect(_record_rankings, sender="criteria.EvaluationYear", dispatch_uid="record-rankings")
         for model in RECORDED_FROM:
             post_save.connect(_record_again, sender=model, dispatch_uid=f"record-again-{model}")
@@ -35,10 +37,10 @@ def _setup_roles(**kwargs):
     setup_roles()
 
 
-def _record_missing_rankings(**kwargs):
-    from .records import record_missing_rankings
+def _record_published_years(**kwargs):
+    from .records import record_published_years
 
-    record_missing_rankings()
+    record_published_years()
 
 
 def _record_rankings(instance, raw=False, **kwargs):

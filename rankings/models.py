@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -364,8 +364,8 @@ class RecordedRanking(models.Model):
 
     What a published year's ranking is computed from cannot change while it stays published (its scores, criteria,
     groups, classes and participants are refused), so its results are computed once, at publication, and the
-    public pages, downloads and the admin read them from here; taking the year back deletes them. What can change
-    meanwhile is read live beside them: agencies' addresses, bands, successions, and so ranks' changes.
+    public pages, downloads and the admin read them from here; taking the year back deletes them. What lies outside
+    the year is read live beside them: agencies' addresses, bands, successions, and so ranks' changes.
     """
 
     year = models.ForeignKey(
@@ -374,8 +374,12 @@ class RecordedRanking(models.Model):
     block = models.ForeignKey(
         "agencies.AgencyGroup", on_delete=models.CASCADE, related_name="recorded_rankings", verbose_name=_("block")
     )
-    # {criteria group id: maximum} and, per agency, its numbers as rankings.results computed them (decimals as text)
-    maxima = models.JSONField(_("maxima of the criteria groups"))
+    # The year's framework for the block, its rows as `row` writes them: [[criteria group, maximum]] in order, the
+    # classes highest first, and {criterion id: the block's highest figure} for the rule "relative to the best".
+    groups = models.JSONField(_("criteria groups and their maxima"))
+    classes = models.JSONField(_("classes"))
+    best_figures = models.JSONField(_("highest figures"))
+    # Per agency, its numbers as rankings.results computed them (selectors.AgencyResult.as_record).
     standings = models.JSONField(_("results"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -388,6 +392,20 @@ class RecordedRanking(models.Model):
 
     def __str__(self):
         return f"{self.block} · {self.year}"
+
+    @staticmethod
+    def row(instance):
+        """A model instance's fields as JSON holds them (`restore` reads them back)."""
+        return {field.attname: None if field.value_from_object(instance) is None else field.value_to_string(instance)
+                for field in instance._meta.concrete_fields}
+
+    @staticmethod
+    def restore(model, row):
+        """The instance of `model` that `row` holds, as if read from the database."""
+        fields = model._meta.concrete_fields
+        return model.from_db(DEFAULT_DB_ALIAS, [field.attname for field in fields],
+                             [None if row[field.attname] is None else field.to_python(row[field.attname])
+                              for field in fields])
 
 
 class ImportLog(models.Model):

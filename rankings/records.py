@@ -11,10 +11,10 @@ record: agencies' addresses and current names, bands, successions and so each ra
 from django.db import transaction
 
 from agencies.models import AgencyGroup
-from criteria.models import CriteriaGroup, EvaluationYear
+from criteria.models import EvaluationYear
 
 from .models import RecordedRanking
-from .selectors import computed_results
+from .selectors import best_figures, computed_results
 
 
 @transaction.atomic
@@ -25,20 +25,21 @@ def record_rankings(year):
     if year.status != EvaluationYear.Status.PUBLISHED:
         return
     blocks = list(AgencyGroup.objects.filter(criteria__year=year).distinct())
-    criteria_groups = {}
-    for group in CriteriaGroup.objects.filter(year=year).order_by("order", "code"):
-        criteria_groups.setdefault((year.pk, group.agency_group_id), []).append(group)
-    computed = computed_results({year.pk: year}, blocks, criteria_groups)
+    row = RecordedRanking.row
     RecordedRanking.objects.bulk_create(
-        RecordedRanking(year=year, block=block, maxima={str(pk): str(m) for pk, m in results.maxima.items()},
-                        standings=[agency.as_record() for agency in results.agencies])
-        for (_year_id, block_id), results in computed.items() for block in blocks if block.pk == block_id
+        RecordedRanking(
+            year=year, block=block,
+            groups=[[row(g.criteria_group), str(g.maximum)] for g in results.group_maxima],
+            classes=[row(result_class) for result_class in results.classes],
+            best_figures={str(pk): str(best) for pk, best in best_figures(year, block).items()},
+            standings=[agency.as_record() for agency in results.agencies],
+        )
+        for block in blocks for results in [computed_results({year.pk: year}, [block])[year.pk, block.pk]]
     )
 
 
-def record_missing_rankings():
-    """Record the published years that have criteria and no record yet (a database from before records, or
-    a year published by a bulk write)."""
-    for year in EvaluationYear.objects.published().filter(criteria__isnull=False, recorded_rankings__isnull=True) \
-            .distinct():
+def record_published_years():
+    """Record every published year again: after each migration (how a record is written, or results computed, may
+    have changed with the code) and after a dataset written in bulk."""
+    for year in EvaluationYear.objects.published():
         record_rankings(year)

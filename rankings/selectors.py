@@ -81,6 +81,9 @@ class Ranking:
     previous_year: EvaluationYear | None
     group_maxima: list[GroupMaximum]
     standings: list[Standing] = field(default_factory=list)
+    # {criterion id: the block's highest figure} for the rule "relative to the best", from a published year's
+    # record; None where it is read when needed (criterion_results)
+    best_figures: dict | None = None
 
     @property
     def max_total(self):
@@ -209,7 +212,7 @@ def band_for(percent, bands):
 def build_rankings(*, years, published, blocks, totals_only=False, successions=None):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, block id): Ranking}. Six queries, whatever the sizes: three more when a year has no recorded
+    Returns {(year id, block id): Ranking}. Four queries, whatever the sizes: five more when a year has no recorded
     results (a year not published; rankings/records.py), one fewer when none is published. `totals_only`: the
     standings without their criteria groups (empty `groups`) nor change in rank, for a page that shows only totals
     and ranks. `successions`: the agencies.Succession rows up to the latest of `years` at least, when the caller has
@@ -218,19 +221,12 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
     previous = {year.pk: None if totals_only else published.previous(year) for year in years}
     every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
     block_ids = [block.pk for block in blocks]
-    in_scope = {"year_id__in": set(every_year), "agency_group_id__in": block_ids}
-    criteria_groups = defaultdict(list)  # (year id, block id) -> the year's groups for the block, in order
-    for group in CriteriaGroup.objects.filter(**in_scope).order_by("order", "code"):
-        criteria_groups[group.year_id, group.agency_group_id].append(group)
-    bands = list(Band.objects.order_by("-min_percent"))
-    classes = defaultdict(list)  # (year id, block id) -> the year's classes for the block, highest first
-    for result_class in ResultClass.objects.filter(**in_scope).order_by("-min_percent"):
-        classes[result_class.year_id, result_class.agency_group_id].append(result_class)
     results_of = recorded_results(every_year.values(), block_ids)  # (year id, block id) -> BlockResults
     recorded_years = {year_id for year_id, _block in results_of}
     unrecorded = {year_id: year for year_id, year in every_year.items() if year_id not in recorded_years}
     if unrecorded:
-        results_of |= computed_results(unrecorded, blocks, criteria_groups, by_group=not totals_only)
+        results_of |= computed_results(unrecorded, blocks, by_group=not totals_only)
+    bands = list(Band.objects.order_by("-min_percent"))
     if successions is None:
         successions = Succession.objects.filter(successor__isnull=False).order_by()
     successions = [s for s in successions if s.successor_id]
@@ -248,16 +244,16 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
             "slug": predecessor["slug"], "name": predecessor["name"]})
 
     def ranking_of(year, block):
-        block_results = results_of.get((year.pk, block.pk), BlockResults({}, []))
+        block_results = results_of.get((year.pk, block.pk), BlockResults([], [], [], {}))
         ranking = Ranking(
             year=year,
             block=block,
             previous_year=previous.get(year.pk),  # the years before are built only for their ranks
-            group_maxima=[GroupMaximum(g, block_results.maxima[g.pk]) for g in criteria_groups[year.pk, block.pk]
-                          if g.pk in block_results.maxima],
+            group_maxima=block_results.group_maxima,
+            best_figures=block_results.best_figures,
         )
         since = previous[year.pk].year if previous.get(year.pk) else year.year - 1
-        year_classes = classes[year.pk, block.pk] or bands
+        year_classes = block_results.classes or bands
         standings = []
         for result in block_results.agencies:
             agency = agencies[result.agency_id]
@@ -335,8 +331,12 @@ class AgencyResult:
 
 @dataclass
 class BlockResults:
-    maxima: dict[int, Decimal]  # criteria group id -> maximum
+    """A block's results in a year and the year's framework for it, from its record or computed."""
+
+    group_maxima: list[GroupMaximum]  # in order
+    classes: list  # the year's classes for the block (criteria.ResultClass), highest first
     agencies: list[AgencyResult]
+    best_figures: dict | None  # {criterion id: the block's highest figure}; None: not read yet (criterion_results)
 
 
 def recorded_results(years, block_ids):
@@ -345,22 +345,31 @@ def recorded_results(years, block_ids):
     year_ids = [year.pk for year in years if year.is_published]
     if not year_ids:
         return {}
+    restore = RecordedRanking.restore
     return {
         (row["year_id"], row["block_id"]): BlockResults(
-            {int(pk): Decimal(maximum) for pk, maximum in row["maxima"].items()},
-            [AgencyResult.from_record(record) for record in row["standings"]])
+            [GroupMaximum(restore(CriteriaGroup, group), Decimal(maximum)) for group, maximum in row["groups"]],
+            [restore(ResultClass, result_class) for result_class in row["classes"]],
+            [AgencyResult.from_record(record) for record in row["standings"]],
+            {int(pk): Decimal(best) for pk, best in row["best_figures"].items()})
         for row in RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids)
-        .values("year_id", "block_id", "maxima", "standings")
+        .values("year_id", "block_id", "groups", "classes", "best_figures", "standings")
     }
 
 
-def computed_results(years, blocks, criteria_groups, by_group=True):
-    """{(year id, block id): BlockResults} computed from the scores of `years` ({id: year}): three queries.
-    `criteria_groups` is {(year id, block id): the year's groups for the block} (build_rankings); without
+def computed_results(years, blocks, by_group=True):
+    """{(year id, block id): BlockResults} computed from the scores of `years` ({id: year}): five queries. Without
     `by_group`, the agencies' totals only (empty `groups`)."""
     block_ids = [block.pk for block in blocks]
+    in_scope = {"year_id__in": set(years), "agency_group_id__in": block_ids}
+    criteria_groups = defaultdict(list)  # (year id, block id) -> the year's groups for the block, in order
+    for group in CriteriaGroup.objects.filter(**in_scope).order_by("order", "code"):
+        criteria_groups[group.year_id, group.agency_group_id].append(group)
+    classes = defaultdict(list)  # (year id, block id) -> the year's classes for the block, highest first
+    for result_class in ResultClass.objects.filter(**in_scope).order_by("-min_percent"):
+        classes[result_class.year_id, result_class.agency_group_id].append(result_class)
     maxima = defaultdict(dict)
-    for row in Criterion.objects.filter(year_id__in=set(years), agency_group_id__in=block_ids).maxima():
+    for row in Criterion.objects.filter(**in_scope).maxima():
         maxima[row["year_id"], row["agency_group_id"]][row["criteria_group_id"]] = row["maximum"]
     # Who took part, under which name, ranked or not: the names of the time (agencies.Agency has today's).
     participants = {(p["year_id"], p["agency_id"]): p for p in Participant.objects.filter(
@@ -377,14 +386,15 @@ def computed_results(years, blocks, criteria_groups, by_group=True):
     for year_id in years:
         for block in blocks:
             block_maxima = maxima[year_id, block.pk]
-            groups = [(g.code, g.pk) for g in criteria_groups[year_id, block.pk] if g.pk in block_maxima]
-            maximum = sum((block_maxima[pk] for _code, pk in groups), Decimal(0))
-            groups = groups if by_group else []
+            group_maxima = [GroupMaximum(g, block_maxima[g.pk]) for g in criteria_groups[year_id, block.pk]
+                            if g.pk in block_maxima]
+            maximum = sum((g.maximum for g in group_maxima), Decimal(0))
+            groups = [(g.code, g.criteria_group.pk) for g in group_maxima] if by_group else []
             agencies = []
-            for agency_id, by_group in sums[year_id, block.pk].items():
+            for agency_id, by_group_sums in sums[year_id, block.pk].items():
                 participant = participants.get((year_id, agency_id), {})
-                numbers = results.result(sum(p for p, _e in by_group.values()), sum(e for _p, e in by_group.values()),
-                                         maximum)
+                numbers = results.result(sum(p for p, _e in by_group_sums.values()),
+                                         sum(e for _p, e in by_group_sums.values()), maximum)
                 agencies.append(AgencyResult(
                     agency_id=agency_id,
                     name=participant.get("name"),
@@ -397,10 +407,10 @@ def computed_results(years, blocks, criteria_groups, by_group=True):
                     applicable_max=numbers.applicable_max,
                     total=numbers.total,
                     percent=numbers.percent,
-                    groups={code: cents(by_group.get(pk, (0, 0))[0]) for code, pk in groups},
-                    group_excluded={code: cents(by_group.get(pk, (0, 0))[1]) for code, pk in groups},
+                    groups={code: cents(by_group_sums.get(pk, (0, 0))[0]) for code, pk in groups},
+                    group_excluded={code: cents(by_group_sums.get(pk, (0, 0))[1]) for code, pk in groups},
                 ))
-            computed[year_id, block.pk] = BlockResults(block_maxima, agencies)
+            computed[year_id, block.pk] = BlockResults(group_maxima, classes[year_id, block.pk], agencies, None)
     return computed
 
 
@@ -533,7 +543,8 @@ class CriterionResult:
 
 
 def criterion_results(agency, ranking):
-    """Every criterion of the ranking's block and year with the agency's appraised result on it. Three queries."""
+    """Every criterion of the ranking's block and year with the agency's appraised result on it. Two queries, three
+    in a year not recorded (the block's best figures)."""
     year, block = ranking.year, ranking.block
     criteria = list(Criterion.objects.filter(year=year, agency_group=block)
                     .order_by("criteria_group__order", "order", "code"))
@@ -544,7 +555,7 @@ def criterion_results(agency, ranking):
     # Appraised values only: a self-assessment waiting for appraisal has no official value.
     scores = {s["criterion_id"]: s for s in Score.objects.filter(agency=agency, criterion__year=year).values(
         "criterion_id", "value", "not_applicable", "not_applicable_reason", "numerator", "denominator")}
-    best = best_figures(year, block)
+    best = ranking.best_figures if ranking.best_figures is not None else best_figures(year, block)
     rows, by_id = [], {}
     for criterion in criteria:
         score = scores.get(criterion.pk) or {}
@@ -617,7 +628,7 @@ class Movement:
 
 def movement(agency, ranking, standing, ranking_then, standing_then, criteria_now):
     """`standing` in `ranking` against `standing_then` in `ranking_then` (another year of the same agency), with
-    `criteria_now` (criterion_results of the year shown). Three queries (the other year's criteria)."""
+    `criteria_now` (criterion_results of the year shown). Two or three queries (the other year's criteria)."""
     maxima_then = {g.code: g.maximum for g in ranking_then.group_maxima}
     groups = [Change(g.criteria_group.localized_name, standing.groups[g.code], standing_then.groups.get(g.code),
                      g.maximum, maxima_then.get(g.code)) for g in ranking.group_maxima]
@@ -649,7 +660,7 @@ def groups_by_share(ranking, standing):
 def agency_profile(agency, ranking, standing):
     """What the agency page shows of one year: its criteria groups against the block's average and leader, the
     groups it stands out in and falls behind in (`groups_by_share`), its place among the block's totals, and every
-    criterion. Three queries.
+    criterion. Two or three queries (criterion_results).
     """
     average, leader = ranking.average(), ranking.leader
     shared = groups_by_share(ranking, standing)

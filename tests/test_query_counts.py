@@ -14,7 +14,7 @@ from criteria.defaults import CRITERIA_GROUPS
 from criteria.models import Criterion, EvaluationYear
 from criteria.rules import Rule
 from rankings.models import RecordedRanking, Score
-from rankings.records import record_missing_rankings
+from rankings.records import record_published_years
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +108,7 @@ def test_public_pages_run_the_same_number_of_queries_at_two_sizes(client):
 
 def record_every_year():
     """Published years as they are once published (rankings/records.py): the datasets above are written in bulk."""
-    RecordedRanking.objects.all().delete()
-    record_missing_rankings()
+    record_published_years()
 
 
 def test_recorded_years_pages_run_the_same_number_of_queries_at_two_sizes(client):
