@@ -203,7 +203,8 @@ class Command(BaseCommand):
         published = PublishedYears()
         ranking = block_ranking(published=published, year=published.get(year.year), block=group)
         statement = ranking_sql([year.pk] + ([ranking.previous_year.pk] if ranking.previous_year else []), group.pk)
-        # The statement and the page's selector must agree, or the ratio compares different work.
+        # The statement and the page's selector must agree on every number. The statement computes them from the
+        # scores on each run; the page reads them from the record its year's publication made (rankings/records.py).
         columns, rows = sql(statement)
         rows = [dict(zip(columns, row, strict=True)) for row in rows]
         assert [(r["slug"], cents(r["total"]), cents(r["percent"]), r["rank"], r["rank_change"])
@@ -251,7 +252,7 @@ class Command(BaseCommand):
         start, renders, lock = threading.Barrier(burst), [], threading.Lock()
 
         def count(execute, sql, params, many, context):
-            if 'FROM "rankings_recordedranking"' in sql:
+            if '"rankings_recordedranking"."standings"' in sql:
                 with lock:
                     renders.append(sql)
             return execute(sql, params, many, context)

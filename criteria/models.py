@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,8 +94,16 @@ class EvaluationYear(models.Model):
                                     "explanations."))
 
     def check_not_published(self):
-        """Refuse a change to a published year's data: it is frozen until unpublished."""
-        if self.is_published:
+        """Refuse a change to a published year's data: it is frozen until unpublished.
+
+        Inside a transaction the year's row is locked and its status read again, so that the year cannot be
+        published (and its results recorded: rankings/records.py) before the change being checked commits.
+        """
+        status = self.status
+        if self.pk and connection.in_atomic_block:
+            status = EvaluationYear.objects.select_for_update().filter(pk=self.pk).values_list(
+                "status", flat=True).first() or status
+        if status == self.Status.PUBLISHED:
             raise ValidationError(FROZEN_YEAR_MESSAGE % {"year": self.year})
 
 

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 # What a published year's recorded results are computed from (rankings/records.py). The application refuses to
-# change them while the year is published; a row saved anyway (from a shell) records its year again, in the same
-# transaction, so that a record never differs from its rows. Bulk writes check the year themselves (a dataset built
-# in bulk records its years when it is complete: records.record_published_years).
+# change them while the year is published; a row saved anyway with save() (from a shell) records its year again, in
+# the same transaction. A row deleted or bulk-updated from a shell is not seen: the next migrate records the year
+# again. The app's bulk writes check the year themselves (a dataset built in bulk records its years when complete).
 RECORDED_FROM = ["rankings.Score", "rankings.Participant", "criteria.Criterion", "criteria.CriteriaGroup",
                  "criteria.ResultClass"]
 
@@ -37,20 +38,22 @@ def _setup_roles(**kwargs):
     setup_roles()
 
 
-def _record_published_years(**kwargs):
+def _record_published_years(apps=global_apps, **kwargs):
+    try:
+        apps.get_model("rankings", "RecordedRanking")
+    except LookupError:  # migrated back to before records
+        return
     from .records import record_published_years
 
     record_published_years()
 
 
 def _record_rankings(instance, raw=False, **kwargs):
-    if raw:  # a fixture being loaded: its scores may come after it (post_migrate or the next save records it)
+    if raw:  # a fixture being loaded: its scores may come after it (the next migrate or save records it)
         return
     from .records import record_rankings
 
-    # Published: recorded once (editing its note or decision later changes no number); taken back: forgotten.
-    if not instance.is_published or not instance.recorded_rankings.exists():
-        record_rankings(instance)
+    record_rankings(instance)
 
 
 def _record_again(instance, raw=False, **kwargs):
@@ -60,7 +63,7 @@ def _record_again(instance, raw=False, **kwargs):
 
     from .records import record_rankings
 
-    rows = {"criteria": instance.criterion_id} if hasattr(instance, "criterion_id") else {"pk": instance.year_id}
+    rows = {"criteria": instance.criterion_id} if instance._meta.label == "rankings.Score" else {"pk": instance.year_id}
     year = EvaluationYear.objects.filter(status=EvaluationYear.Status.PUBLISHED, recorded_rankings__isnull=False,
                                          **rows).distinct().first()
     if year:

@@ -20,9 +20,10 @@ from .selectors import best_figures, computed_results
 @transaction.atomic
 def record_rankings(year):
     """Record `year`'s results in each of its blocks when it is published; forget them when it is not."""
-    list(EvaluationYear.objects.select_for_update().filter(pk=year.pk).values_list("pk"))  # one recording at a time
+    # One recording of a year at a time, by its status as stored (the object saved may be out of date).
+    status = EvaluationYear.objects.select_for_update().filter(pk=year.pk).values_list("status", flat=True).first()
     RecordedRanking.objects.filter(year=year).delete()
-    if year.status != EvaluationYear.Status.PUBLISHED:
+    if status != EvaluationYear.Status.PUBLISHED:
         return
     blocks = list(AgencyGroup.objects.filter(criteria__year=year).distinct())
     row = RecordedRanking.row
@@ -31,7 +32,8 @@ def record_rankings(year):
             year=year, block=block,
             groups=[[row(g.criteria_group), str(g.maximum)] for g in results.group_maxima],
             classes=[row(result_class) for result_class in results.classes],
-            best_figures={str(pk): str(best) for pk, best in best_figures(year, block).items()},
+            # A criterion none of whose scores has an appraised figure has no best (None, as best_figures reads it).
+            best_figures={str(pk): str(best) for pk, best in best_figures(year, block).items() if best is not None},
             standings=[agency.as_record() for agency in results.agencies],
         )
         for block in blocks for results in [computed_results({year.pk: year}, [block])[year.pk, block.pk]]

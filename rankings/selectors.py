@@ -11,7 +11,7 @@ from decimal import Decimal
 from statistics import median
 from types import SimpleNamespace
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -143,10 +143,12 @@ class Ranking:
 
 
 class PublishedYears:
-    """The published evaluation years, newest first, read once per request."""
+    """The published evaluation years, newest first, read once per request, each knowing whether its results are
+    recorded (`recorded`: rankings/records.py)."""
 
     def __init__(self):
-        self.years = list(EvaluationYear.objects.published().order_by("-year"))
+        self.years = list(EvaluationYear.objects.published().annotate(
+            recorded=Exists(RecordedRanking.objects.filter(year=OuterRef("pk")))).order_by("-year"))
 
     def __iter__(self):
         return iter(self.years)
@@ -212,8 +214,9 @@ def band_for(percent, bands):
 def build_rankings(*, years, published, blocks, totals_only=False, successions=None):
     """Rankings of `blocks` in `years`, each with its change since the previous published year.
 
-    Returns {(year id, block id): Ranking}. Four queries, whatever the sizes: five more when a year has no recorded
-    results (a year not published; rankings/records.py), one fewer when none is published. `totals_only`: the
+    Returns {(year id, block id): Ranking}. Four queries, whatever the sizes: five more when a year's results are
+    not known to be recorded (a year not published, or not read by PublishedYears; rankings/records.py), one fewer
+    when none is. `totals_only`: the
     standings without their criteria groups (empty `groups`) nor change in rank, for a page that shows only totals
     and ranks. `successions`: the agencies.Succession rows up to the latest of `years` at least, when the caller has
     read them already (agency_lineage): one query fewer.
@@ -221,9 +224,10 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
     previous = {year.pk: None if totals_only else published.previous(year) for year in years}
     every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
     block_ids = [block.pk for block in blocks]
-    results_of = recorded_results(every_year.values(), block_ids)  # (year id, block id) -> BlockResults
-    recorded_years = {year_id for year_id, _block in results_of}
-    unrecorded = {year_id: year for year_id, year in every_year.items() if year_id not in recorded_years}
+    # A year read by PublishedYears knows whether it is recorded; its blocks without a record have no criteria.
+    recorded = [year for year in every_year.values() if year.is_published and getattr(year, "recorded", False)]
+    results_of = recorded_results(recorded, block_ids)  # (year id, block id) -> BlockResults
+    unrecorded = {year.pk: year for year in every_year.values() if year not in recorded}
     if unrecorded:
         results_of |= computed_results(unrecorded, blocks, by_group=not totals_only)
     bands = list(Band.objects.order_by("-min_percent"))
@@ -340,9 +344,9 @@ class BlockResults:
 
 
 def recorded_results(years, block_ids):
-    """{(year id, block id): BlockResults} of the published years among `years` that have recorded results
-    (rankings/records.py). One query, none without a published year."""
-    year_ids = [year.pk for year in years if year.is_published]
+    """{(year id, block id): BlockResults} of `years`, published years with recorded results (rankings/records.py).
+    One query, none without a year."""
+    year_ids = [year.pk for year in years]
     if not year_ids:
         return {}
     restore = RecordedRanking.restore

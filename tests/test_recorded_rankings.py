@@ -1,16 +1,22 @@
 """A published year's results are recorded as it is published (rankings/records.py) and read from the record."""
 
+import threading
+import time
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyGroup
 from criteria.models import EvaluationYear
+from criteria.rules import Rule
 from criteria.services import change_year_status
-from rankings.models import Band, RecordedRanking
+from rankings.apps import _record_published_years
+from rankings.models import Band, Participant, RecordedRanking
 from rankings.records import record_rankings
 from rankings.selectors import (
     AgencyResult,
@@ -121,13 +127,94 @@ def test_a_change_to_a_draft_year_leaves_the_published_record_alone(published_ye
     assert not RecordedRanking.objects.filter(year=draft).exists()
 
 
-def test_editing_a_published_years_note_keeps_its_record(published_year):
-    year, *_rest = published_year
+def shown(client):
+    """Sở B's and Sở A's places as the year's JSON download shows them."""
+    cache.clear()
+    results = client.get("/rankings/2024/so.json").json()["results"]
+    return [(r["agency"]["name"], r["total"], r["rank"]) for r in results]
+
+
+def test_publishing_again_records_afresh_whatever_took_the_year_back(client, published_year):
+    year, _block, first, (a, _b) = published_year
+    stale = EvaluationYear.objects.get(pk=year.pk)  # read while published
+    # Taken back around the service (a shell's bulk update): the record stays, but no page shows a year not published.
+    EvaluationYear.objects.filter(pk=year.pk).update(status=Status.APPRAISAL, published_on=None)
+    assert client.get("/rankings/2024/so.json").status_code == 404
+    stale.note = "Ghi chú"
+    stale.save(update_fields=["note"])  # an out-of-date object saved: the status stored is what counts
     year.refresh_from_db()
-    record = RecordedRanking.objects.get(year=year)
-    year.note = "Số liệu minh họa."
-    year.save()
-    assert RecordedRanking.objects.get(year=year) == record
+    save_agency_scores(agency=a, year=year, user=None, changes={first.pk: {"value": Decimal(1)}})
+    change_year_status(year=year, status=Status.PUBLISHED, user=None)
+    assert shown(client) == [("Sở B", 18, 1), ("Sở A", 8, 2)]
+
+
+def test_a_relative_criterion_without_an_appraised_figure_is_published_and_shown(client):
+    """A year may be published incomplete: a criterion relative to the block's best whose figures are only reported
+    has no best figure; its record says so, and every page reads it."""
+    block = factories.agency_group(name="Sở, ban, ngành", slug="so")
+    year = factories.evaluation_year(2024, status=Status.APPRAISAL)
+    points = factories.criterion(year, block, "1.1", 10)
+    relative = factories.criterion(year, block, "1.2", 10, rule=Rule.RELATIVE)
+    agency = factories.agency(block, name="Sở A")
+    save_agency_scores(agency=agency, year=year, user=None, changes={
+        points.pk: {"value": Decimal(8)}, relative.pk: {"reported_numerator": Decimal(5)}})
+    change_year_status(year=year, status=Status.PUBLISHED, user=None)
+    assert RecordedRanking.objects.get(year=year).best_figures == {}
+    for url in ("/", "/rankings/2024/so/", "/rankings/2024/so.json", f"/agencies/{agency.slug}/"):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_freeze_holds_the_year_until_a_change_checked_against_it_commits():
+    """An edit checked while the year is under appraisal, then published by someone else before the edit commits:
+    the publication waits for it, so the record holds it (PostgreSQL; SQLite writes one transaction at a time)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one transaction write at a time")
+    block = factories.agency_group(name="Sở, ban, ngành", slug="so")
+    year = factories.evaluation_year(2024, status=Status.APPRAISAL)
+    criterion = factories.criterion(year, block, "1.1", 10)
+    a, b = factories.agency(block, name="Sở A"), factories.agency(block, name="Sở B")
+    for agency, value in ((a, 9), (b, 5)):
+        save_agency_scores(agency=agency, year=year, user=None, changes={criterion.pk: {"value": Decimal(value)}})
+    checked, publishing = threading.Event(), threading.Event()
+
+    def edit():  # as the admin does: validated, then saved, in one transaction
+        try:
+            with transaction.atomic():
+                participant = Participant.objects.get(year=year, agency=a)
+                participant.unranked_reason = "Không nộp báo cáo đúng hạn"
+                participant.full_clean()
+                participant.save()
+                checked.set()
+                publishing.wait(5)
+                time.sleep(0.5)  # the publication, started meanwhile, must wait for this commit
+        finally:
+            connections.close_all()
+
+    def publish():
+        try:
+            checked.wait(5)
+            publishing.set()
+            change_year_status(year=EvaluationYear.objects.get(pk=year.pk), status=Status.PUBLISHED, user=None)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit), threading.Thread(target=publish)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    [record] = RecordedRanking.objects.filter(year=year)
+    assert {r.agency_id: r.unranked_reason for r in results_of(record)} == {
+        a.pk: "Không nộp báo cáo đúng hạn", b.pk: ""}
+
+
+def test_migrating_back_to_before_records_records_nothing(published_year):
+    """After `migrate rankings 0013` the table is gone: the step that records the published years again skips."""
+    before = MigrationLoader(connection).project_state(("rankings", "0013_covering_score_index")).apps
+    with CaptureQueriesContext(connection) as queries:
+        _record_published_years(apps=before)  # rankings' post_migrate step, as `migrate` calls it
+    assert not [q["sql"] for q in queries if "recordedranking" in q["sql"]]
 
 
 def test_each_migration_records_the_published_years_again(published_year):
