@@ -34,7 +34,7 @@ def record_rankings(year):
             classes=[row(result_class) for result_class in results.classes],
             # A criterion none of whose scores has an appraised figure has no best (None, as best_figures reads it).
             best_figures={str(pk): str(best) for pk, best in best_figures(year, block).items() if best is not None},
-            standings=[agency.as_record() for agency in results.agencies],
+            standings=[agency.as_record([g.code for g in results.group_maxima]) for agency in results.agencies],
         )
         for block in blocks for results in [computed_results({year.pk: year}, [block])[year.pk, block.pk]]
     )

@@ -319,18 +319,18 @@ class AgencyResult:
     TEXTS = ("agency_id", "name", "short_name", "sort_key", "search_text", "unranked_reason")
     NUMBERS = ("points", "excluded", "applicable_max", "total", "percent")
 
-    def as_record(self):
-        """As rankings.RecordedRanking stores it: a list in the order of TEXTS, NUMBERS, then the groups' points
-        and excluded points; decimals as text."""
+    def as_record(self, codes):
+        """As rankings.RecordedRanking stores it: a list in the order of TEXTS, NUMBERS, then the points and the
+        excluded points of the criteria groups `codes`, in that order (a JSON object's keys keep no order in
+        PostgreSQL's jsonb); decimals as text."""
         return [*(getattr(self, name) for name in self.TEXTS), *(str(getattr(self, name)) for name in self.NUMBERS),
-                {code: str(value) for code, value in self.groups.items()},
-                {code: str(value) for code, value in self.group_excluded.items()}]
+                [str(self.groups[code]) for code in codes], [str(self.group_excluded[code]) for code in codes]]
 
     @classmethod
-    def from_record(cls, record):
+    def from_record(cls, record, codes):
         texts, numbers, (groups, group_excluded) = record[:6], record[6:11], record[11:]
-        return cls(*texts, *map(Decimal, numbers), {code: Decimal(value) for code, value in groups.items()},
-                   {code: Decimal(value) for code, value in group_excluded.items()})
+        return cls(*texts, *map(Decimal, numbers), dict(zip(codes, map(Decimal, groups), strict=True)),
+                   dict(zip(codes, map(Decimal, group_excluded), strict=True)))
 
 
 @dataclass
@@ -349,16 +349,18 @@ def recorded_results(years, block_ids):
     year_ids = [year.pk for year in years]
     if not year_ids:
         return {}
-    restore = RecordedRanking.restore
-    return {
-        (row["year_id"], row["block_id"]): BlockResults(
-            [GroupMaximum(restore(CriteriaGroup, group), Decimal(maximum)) for group, maximum in row["groups"]],
+    restore, results_of = RecordedRanking.restore, {}
+    for row in RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids).values(
+            "year_id", "block_id", "groups", "classes", "best_figures", "standings"):
+        group_maxima = [GroupMaximum(restore(CriteriaGroup, group), Decimal(maximum))
+                        for group, maximum in row["groups"]]
+        codes = [g.code for g in group_maxima]
+        results_of[row["year_id"], row["block_id"]] = BlockResults(
+            group_maxima,
             [restore(ResultClass, result_class) for result_class in row["classes"]],
-            [AgencyResult.from_record(record) for record in row["standings"]],
+            [AgencyResult.from_record(record, codes) for record in row["standings"]],
             {int(pk): Decimal(best) for pk, best in row["best_figures"].items()})
-        for row in RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids)
-        .values("year_id", "block_id", "groups", "classes", "best_figures", "standings")
-    }
+    return results_of
 
 
 def computed_results(years, blocks, by_group=True):

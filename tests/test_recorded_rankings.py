@@ -12,7 +12,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyGroup
-from criteria.models import EvaluationYear
+from criteria.models import CriteriaGroup, EvaluationYear
 from criteria.rules import Rule
 from criteria.services import change_year_status
 from rankings.apps import _record_published_years
@@ -43,7 +43,7 @@ def every_ranking():
     by_pair = build_rankings(years=list(published), published=published, blocks=blocks)
     return {key: ([(g.code, str(g.criteria_group), g.criteria_group.localized_short_name, g.maximum)
                    for g in ranking.group_maxima],
-                  [(*(getattr(s, name) for name in SHOWN), str(s.band)) for s in ranking.standings],
+                  [(*(getattr(s, name) for name in SHOWN), str(s.band), tuple(s.groups)) for s in ranking.standings],
                   ranking.best_figures if ranking.best_figures is not None
                   else best_figures(ranking.year, ranking.block))
             for key, ranking in by_pair.items()}
@@ -71,7 +71,8 @@ def test_a_recorded_year_is_read_without_its_scores(client, demo):
 
 
 def results_of(record):
-    return [AgencyResult.from_record(agency) for agency in record.standings]
+    codes = [RecordedRanking.restore(CriteriaGroup, group).code for group, _maximum in record.groups]
+    return [AgencyResult.from_record(agency, codes) for agency in record.standings]
 
 
 @pytest.fixture
@@ -233,4 +234,5 @@ def test_a_record_is_the_computation_stored(published_year):
     computed = computed_results({year.pk: year}, [block])
     record_rankings(year)
     assert RecordedRanking.objects.get(year=year).standings == [
-        agency.as_record() for agency in computed[year.pk, block.pk].agencies]
+        agency.as_record([g.code for g in computed[year.pk, block.pk].group_maxima])
+        for agency in computed[year.pk, block.pk].agencies]
