@@ -4,14 +4,18 @@ rankings.results.
 Each function runs a fixed number of queries, whatever the number of agencies, criteria and years.
 """
 
+import functools
+import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from statistics import median
 from types import SimpleNamespace
 
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -297,7 +301,7 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
     return {(year.pk, block.pk): built[year.pk, block.pk] for year in years for block in blocks}
 
 
-@dataclass
+@dataclass(frozen=True)
 class AgencyResult:
     """An agency's numbers in a block and year, from rankings.results, and its participation's name and reason for
     being left unranked (name None: it has no participation that year, and the agency's own names stand)."""
@@ -339,7 +343,7 @@ class BlockResults:
 
     group_maxima: list[GroupMaximum]  # in order
     classes: list  # the year's classes for the block (criteria.ResultClass), highest first
-    agencies: list[AgencyResult]
+    agencies: Sequence[AgencyResult]
     best_figures: dict | None  # {criterion id: the block's highest figure}; None: not read yet (criterion_results)
 
 
@@ -350,17 +354,24 @@ def recorded_results(years, block_ids):
     if not year_ids:
         return {}
     restore, results_of = RecordedRanking.restore, {}
-    for row in RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids).values(
-            "year_id", "block_id", "groups", "classes", "best_figures", "standings"):
-        group_maxima = [GroupMaximum(restore(CriteriaGroup, group), Decimal(maximum))
-                        for group, maximum in row["groups"]]
-        codes = [g.code for g in group_maxima]
-        results_of[row["year_id"], row["block_id"]] = BlockResults(
-            group_maxima,
-            [restore(ResultClass, result_class) for result_class in row["classes"]],
-            [AgencyResult.from_record(record, codes) for record in row["standings"]],
-            {int(pk): Decimal(best) for pk, best in row["best_figures"].items()})
+    # The agencies' numbers as the texts stored: decoded_standings decodes each once per process.
+    records = RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids).values_list(
+        "year_id", "block_id", "groups", "classes", Cast("best_figures", TextField()), Cast("standings", TextField()))
+    for year_id, block_id, groups, classes, best, standings in records:
+        group_maxima = [GroupMaximum(restore(CriteriaGroup, group), Decimal(maximum)) for group, maximum in groups]
+        results_of[year_id, block_id] = BlockResults(
+            group_maxima, [restore(ResultClass, result_class) for result_class in classes],
+            *decoded_standings(standings, best, tuple(g.code for g in group_maxima)))
     return results_of
+
+
+@functools.lru_cache(maxsize=64)
+def decoded_standings(standings, best_figures, codes):
+    """(the AgencyResults, the best figures) of a record's `standings` and `best_figures` texts, its criteria groups
+    `codes` in order. Every page of a published year decodes its block's record, most of the work of reading it: a
+    process decodes each once (equal texts are the same numbers), and its callers share them and only read them."""
+    return (tuple(AgencyResult.from_record(record, codes) for record in json.loads(standings)),
+            {int(pk): Decimal(best) for pk, best in json.loads(best_figures).items()})
 
 
 def computed_results(years, blocks, by_group=True):

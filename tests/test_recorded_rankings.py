@@ -2,6 +2,7 @@
 
 import threading
 import time
+from dataclasses import FrozenInstanceError
 from decimal import Decimal
 
 import pytest
@@ -25,6 +26,8 @@ from rankings.selectors import (
     blocks_of,
     build_rankings,
     computed_results,
+    decoded_standings,
+    recorded_results,
 )
 from rankings.services import save_agency_scores
 from tests import factories
@@ -236,3 +239,28 @@ def test_a_record_is_the_computation_stored(published_year):
     assert RecordedRanking.objects.get(year=year).standings == [
         agency.as_record([g.code for g in computed[year.pk, block.pk].group_maxima])
         for agency in computed[year.pk, block.pk].agencies]
+
+
+def test_a_process_decodes_each_record_once_and_a_new_record_afresh(published_year):
+    """decoded_standings keeps what it decoded by the record's text: read again, the same numbers, not decoded
+    again; recorded again with other numbers, decoded afresh. What it hands out cannot be changed by a caller."""
+    year, block, first, (a, b) = published_year
+
+    def totals():
+        published = PublishedYears()
+        ranking = build_rankings(years=[published.get(year.year)], published=published, blocks=[block])
+        return {s.agency_id: s.total for s in ranking[year.pk, block.pk].standings}
+
+    decoded_standings.cache_clear()
+    assert totals() == totals() == {a.pk: Decimal(15), b.pk: Decimal(18)}
+    assert (decoded_standings.cache_info().misses, decoded_standings.cache_info().hits) == (1, 1)
+    recorded = recorded_results([PublishedYears().get(year.year)], [block.pk])[year.pk, block.pk]
+    [agency_result] = [r for r in recorded.agencies if r.agency_id == a.pk]
+    with pytest.raises(FrozenInstanceError):
+        agency_result.total = Decimal(100)
+
+    change_year_status(year=year, status=Status.APPRAISAL, user=None, reason="Sở A khiếu nại")
+    save_agency_scores(agency=a, year=year, user=None, changes={first.pk: {"value": Decimal(10)}})
+    change_year_status(year=year, status=Status.PUBLISHED, user=None)
+    assert totals()[a.pk] == Decimal(17)
+    assert decoded_standings.cache_info().misses == 2
