@@ -27,7 +27,7 @@ from rankings.selectors import (
 from . import charts, downloads
 from .cache import public_page
 from .forms import AgencyYearsForm, CompareForm
-from .tables import RankingTable, criteria_rows_html
+from .tables import RankingTable, agency_choices_html, criteria_rows_html
 
 HOME_LEADERS = 3
 COMPARE_MIN, COMPARE_MAX = 2, 4
@@ -271,8 +271,7 @@ def compare(request):
     return render(request, "public/compare.html", status=400 if error else 200, context={
         "published": published,
         "year": year,
-        "rankings": [r for r in rankings.values() if r.standings],
-        "selected": slugs,
+        "choices": [(r.block, agency_choices_html(r.alphabetical, slugs)) for r in rankings.values() if r.standings],
         "error": error,
         "block_ranking": ranking,
         "chosen": chosen,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from statistics import median
-from types import SimpleNamespace
+from types import MappingProxyType, SimpleNamespace
 
 from django.db.models import Exists, Max, OuterRef, TextField
 from django.db.models.functions import Cast
@@ -332,9 +332,10 @@ class AgencyResult:
 
     @classmethod
     def from_record(cls, record, codes):
-        texts, numbers, (groups, group_excluded) = record[:6], record[6:11], record[11:]
-        return cls(*texts, *map(Decimal, numbers), dict(zip(codes, map(Decimal, groups), strict=True)),
-                   dict(zip(codes, map(Decimal, group_excluded), strict=True)))
+        """The numbers `as_record` stored, read-only: decoded records are shared (`decoded_standings`)."""
+        texts, numbers = record[:6], record[6:11]
+        groups, group_excluded = (dict(zip(codes, map(Decimal, points), strict=True)) for points in record[11:])
+        return cls(*texts, *map(Decimal, numbers), MappingProxyType(groups), MappingProxyType(group_excluded))
 
 
 @dataclass
@@ -369,9 +370,9 @@ def recorded_results(years, block_ids):
 def decoded_standings(standings, best_figures, codes):
     """(the AgencyResults, the best figures) of a record's `standings` and `best_figures` texts, its criteria groups
     `codes` in order. Every page of a published year decodes its block's record, most of the work of reading it: a
-    process decodes each once (equal texts are the same numbers), and its callers share them and only read them."""
+    process decodes each once (equal texts are the same numbers), and its callers share them: they are read-only."""
     return (tuple(AgencyResult.from_record(record, codes) for record in json.loads(standings)),
-            {int(pk): Decimal(best) for pk, best in json.loads(best_figures).items()})
+            MappingProxyType({int(pk): Decimal(best) for pk, best in json.loads(best_figures).items()}))
 
 
 def computed_results(years, blocks, by_group=True):

@@ -258,6 +258,10 @@ def test_a_process_decodes_each_record_once_and_a_new_record_afresh(published_ye
     [agency_result] = [r for r in recorded.agencies if r.agency_id == a.pk]
     with pytest.raises(FrozenInstanceError):
         agency_result.total = Decimal(100)
+    with pytest.raises(TypeError):
+        agency_result.groups[next(iter(agency_result.groups))] = Decimal(100)
+    with pytest.raises(TypeError):
+        recorded.best_figures[first.pk] = Decimal(100)
 
     change_year_status(year=year, status=Status.APPRAISAL, user=None, reason="Sở A khiếu nại")
     save_agency_scores(agency=a, year=year, user=None, changes={first.pk: {"value": Decimal(10)}})
