@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
-from criteria.models import EvaluationYear
+from agencies.models import Succession
+from criteria.models import EvaluationYear, ResultClass
 from criteria.services import change_year_status
 from rankings.publication import completeness, publish_year
+from rankings.selectors import publication_record
 from rankings.services import save_agency_scores
 from tests import factories
 
@@ -88,3 +90,40 @@ def test_the_decisions_show_on_the_ranking_the_method_page_and_in_the_json(clien
     assert "Sở C không nộp báo cáo" in method
     data = json.loads(client.get(f"/rankings/2024/{block.slug}.json").content)
     assert data["decision"] == {"number": "801/QĐ-UBND", "signed_on": "2025-05-02"}
+
+
+def _rename(instance, name):
+    instance.name = name
+    instance.save()
+
+
+# Each kind of change made while the year is taken back, and whether the method page then says it was corrected.
+CHANGES = {
+    "nothing": (lambda year, block, criteria, agencies: None, False),
+    "a criterion": (lambda year, block, criteria, agencies: _rename(criteria[0], "Tiêu chí sửa"), True),
+    "a criteria group": (lambda year, block, criteria, agencies: _rename(criteria[0].criteria_group, "Nhóm sửa"),
+                         True),
+    "a class": (lambda year, block, criteria, agencies: ResultClass.objects.create(
+        year=year, agency_group=block, name="Tốt", min_percent=80), True),
+    "a participant's name": (lambda year, block, criteria, agencies: factories.participant(
+        year, agencies[0], name="Sở A mới"), True),
+    "a succession of the year": (lambda year, block, criteria, agencies: Succession.objects.create(
+        year=year.year, kind=Succession.Kind.RENAMED, predecessor=agencies[2], successor=agencies[0]), True),
+    "a succession of a later year": (lambda year, block, criteria, agencies: Succession.objects.create(
+        year=year.year + 1, kind=Succession.Kind.RENAMED, predecessor=agencies[2], successor=agencies[0]), False),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_the_method_page_tells_a_correction_by_any_of_what_the_results_are_read_with(year_under_appraisal, change):
+    """publication_record asks for every kind of change in one query: each one counts, and nothing else."""
+    year, block, criteria, agencies = year_under_appraisal
+    make, corrected = CHANGES[change]
+    for agency in agencies:
+        factories.participant(year, agency)
+    change_year_status(year=year, status=Status.PUBLISHED, user=None)
+    assert not publication_record(year).changed_since
+    change_year_status(year=year, status=Status.APPRAISAL, user=None, reason="Sửa sai sót")
+    make(year, block, criteria, agencies)
+    change_year_status(year=year, status=Status.PUBLISHED, user=None)
+    assert publication_record(year).changed_since is corrected
