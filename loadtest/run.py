@@ -365,8 +365,9 @@ http {{
         # no public page shows, does not.
         self.version_moved = {"by the import": versions[1] != versions[0],
                               "by the publication": versions[2] != versions[1]}
-        if self.args.cold_every > 1:  # to see how run 5 depends on the renders it waits for: not the target's run
-            self.check_pages([path for n, path in enumerate(self.mix) if n % self.args.cold_every])
+        # --cold-every: to see how run 5 depends on the renders it waits for (not the target's run)
+        self.rendered_before_run_5 = [path for n, path in enumerate(self.mix) if n % self.args.cold_every]
+        self.check_pages(self.rendered_before_run_5)
         cold = "cache empty" if self.args.cold_every == 1 else f"1 page in {self.args.cold_every} uncached"
         runs[f"mix right after a publish ({cold})"] = self.wrk("/", mix=True)
         self.check_pages(self.mix)
@@ -473,7 +474,7 @@ def main(argv=None):
         "import_started_at": test.import_started_at,
         "data_version_moved": test.version_moved,
         "unpublish_and_publish_s": test.republish_s,
-        "run_5_pages_rendered_before": sum(1 for n in range(len(test.mix)) if n % args.cold_every),
+        "run_5_pages_rendered_before": len(test.rendered_before_run_5),
         "runs": runs,
         "targets": evaluate(runs),
         "server_log_problems": problems,

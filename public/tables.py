@@ -235,7 +235,6 @@ def criteria_rows_html(rows):
     return mark_safe("".join(lines))
 
 
-
 def agency_choices_html(standings, selected):
     """The comparison page's checkboxes of a block's agencies (`standings`, in the order shown), those whose slug is
     in `selected` checked. Written here rather than in the template, whose loop over every agency of every block
