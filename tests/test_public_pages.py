@@ -135,6 +135,18 @@ def test_compare_shows_two_to_four_agencies_of_one_block(client, demo):
     assert "413" in compared and "410,5" in compared
     checkboxes = re.findall(r'value="([a-z0-9-]+)"', page.split("<fieldset>", 1)[1].split("</fieldset>", 1)[0])
     assert checkboxes.index("so-van-hoa-the-thao-va-du-lich") > checkboxes.index("so-tai-chinh")
+    # The two compared are the checked ones.
+    assert sorted(re.findall(r'value="([a-z0-9-]+)" checked>', page)) == ["so-tai-chinh", "so-thong-tin-va-truyen-thong"]
+
+
+def test_the_compare_choices_escape_agency_names(client):
+    block = factories.agency_group(name="Sở, ban, ngành", slug="so")
+    year = factories.evaluation_year(2024)
+    criterion = factories.criterion(year, block, "1.1", 10)
+    for name in ('Sở <b>"TC"</b> & KH', "Sở B"):
+        factories.score(factories.agency(block, name=name), criterion, 5)
+    page = client.get("/compare/", {"year": 2024}).content.decode()
+    assert "> Sở &lt;b&gt;&quot;TC&quot;&lt;/b&gt; &amp; KH</label>" in page and "<b>" not in page
 
 
 @pytest.mark.parametrize(
