@@ -136,7 +136,8 @@ def test_compare_shows_two_to_four_agencies_of_one_block(client, demo):
     checkboxes = re.findall(r'value="([a-z0-9-]+)"', page.split("<fieldset>", 1)[1].split("</fieldset>", 1)[0])
     assert checkboxes.index("so-van-hoa-the-thao-va-du-lich") > checkboxes.index("so-tai-chinh")
     # The two compared are the checked ones.
-    assert sorted(re.findall(r'value="([a-z0-9-]+)" checked>', page)) == ["so-tai-chinh", "so-thong-tin-va-truyen-thong"]
+    checked = re.findall(r'value="([a-z0-9-]+)" checked>', page)
+    assert sorted(checked) == ["so-tai-chinh", "so-thong-tin-va-truyen-thong"]
 
 
 def test_the_compare_choices_escape_agency_names(client):
