@@ -37,7 +37,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from common.data_version import data_version
+from common.data_version import data_version, rendering
 
 # A request that finds its page being rendered by another waits for that copy, polling, up to a few seconds; a
 # render that dies leaves its mark for RENDER_LOCK_SECONDS at most.
@@ -160,7 +160,8 @@ class PublicPageCacheMiddleware:
             _version, content, headers = copy
             return HttpResponse(content, headers=headers)
         try:
-            response = self.get_response(request)
+            with rendering(version):
+                response = self.get_response(request)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 copy = (version, response.content, dict(response.headers))
                 cache.set(key, copy, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)

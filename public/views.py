@@ -15,8 +15,10 @@ from criteria.rules import Rule
 from rankings.models import Participant
 from rankings.selectors import (
     PublishedYears,
+    agency_groups,
     agency_lineage,
     agency_profile,
+    block_criteria,
     block_ranking,
     build_rankings,
     classes_for,
@@ -80,7 +82,7 @@ def succession_groups(successions, side):
 @public_page
 def home(request):
     published = PublishedYears()
-    blocks = list(AgencyGroup.objects.all())
+    blocks = agency_groups()
     latest = published.latest
     rankings = []
     if latest:
@@ -100,7 +102,7 @@ def home(request):
 @public_page(params=["sort"], search_params=["q"])
 def ranking(request, year, block_slug):
     published = PublishedYears()
-    blocks = list(AgencyGroup.objects.all())
+    blocks = agency_groups()
     year = published.get(year)
     ranking = block_ranking(published=published, year=year, block=_block(blocks, block_slug, year))
     query = request.GET.get("q", "").strip()
@@ -132,7 +134,7 @@ def ranking_download(request, year, block_slug, fmt):
         raise Http404(f"No download format {fmt}.")
     published = PublishedYears()
     year = published.get(year)
-    ranking = block_ranking(published=published, year=year, block=_block(AgencyGroup.objects.all(), block_slug, year))
+    ranking = block_ranking(published=published, year=year, block=_block(agency_groups(), block_slug, year))
     response = HttpResponse(downloads.WRITERS[fmt](ranking), content_type=CONTENT_TYPES[fmt])
     if fmt != "json":
         response["Content-Disposition"] = f'attachment; filename="xep-hang-{block_slug}-{year.year}.{fmt}"'
@@ -211,14 +213,10 @@ def agency(request, slug):
 @public_page
 def criteria(request, year, block_slug):
     published = PublishedYears()
-    blocks = list(AgencyGroup.objects.all())
+    blocks = agency_groups()
     year = published.get(year)
     block = _block(blocks, block_slug, year)
-    criteria = list(
-        Criterion.objects.filter(year=year, agency_group=block)
-        .select_related("criteria_group")
-        .order_by("criteria_group__order", "order", "code")
-    )
+    criteria = block_criteria(year, block)
     sections = {}
     for criterion in criteria:
         sections.setdefault(criterion.criteria_group, []).append(criterion)
@@ -250,7 +248,7 @@ def compare(request):
     slugs = form.cleaned_data["agencies"]
     # Who can be chosen, block by block: totals are enough; the chosen block is then ranked in full.
     rankings = build_rankings(years=[year], published=published,
-                              blocks=list(AgencyGroup.objects.in_year(year.year)), totals_only=True)
+                              blocks=_blocks_in(agency_groups(), year), totals_only=True)
     error, ranking, chosen = None, None, []
     if slugs:
         everyone = {s.slug: block_ranking.block for block_ranking in rankings.values() for s in block_ranking.standings}

@@ -1,7 +1,9 @@
 """Reads that the public pages, the downloads and the admin share, built on Score.objects.group_sums() and
 rankings.results.
 
-Each function runs a fixed number of queries, whatever the number of agencies, criteria and years.
+Each function runs a fixed number of queries, whatever the number of agencies, criteria and years. Those marked
+`once_per_version` (common/data_version.py) run theirs once per process and data version while public pages are
+rendered: the rows every page of a version reads alike.
 """
 
 import functools
@@ -20,6 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, Succession
+from common.data_version import kept_items, once_per_version
 from common.numbers import cents
 from criteria import rules
 from criteria.models import CriteriaGroup, Criterion, EvaluationYear, ResultClass
@@ -151,8 +154,7 @@ class PublishedYears:
     recorded (`recorded`: rankings/records.py)."""
 
     def __init__(self):
-        self.years = list(EvaluationYear.objects.published().annotate(
-            recorded=Exists(RecordedRanking.objects.filter(year=OuterRef("pk")))).order_by("-year"))
+        self.years = list(published_years())
 
     def __iter__(self):
         return iter(self.years)
@@ -174,6 +176,24 @@ class PublishedYears:
     def previous(self, year):
         older = [y for y in self.years if y.year < year.year]
         return older[0] if older else None
+
+
+@once_per_version
+def published_years():
+    return tuple(EvaluationYear.objects.published().annotate(
+        recorded=Exists(RecordedRanking.objects.filter(year=OuterRef("pk")))).order_by("-year"))
+
+
+@once_per_version
+def agency_groups():
+    """Every block, in order, whichever years it exists in."""
+    return tuple(AgencyGroup.objects.all())
+
+
+@once_per_version
+def bands():
+    """The bands results are read with where a year sets no classes, highest first."""
+    return tuple(Band.objects.order_by("-min_percent"))
 
 
 @dataclass
@@ -207,7 +227,7 @@ def blocks_of(year):
 def classes_for(year, block):
     """The labels a year's results in a block are read with: the year's classes for it, or else the bands."""
     year_classes = list(ResultClass.objects.filter(year=year, agency_group=block))
-    return year_classes or list(Band.objects.order_by("-min_percent"))
+    return year_classes or list(bands())
 
 
 def band_for(percent, bands):
@@ -234,16 +254,13 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
     unrecorded = {year.pk: year for year in every_year.values() if year not in recorded}
     if unrecorded:
         results_of |= computed_results(unrecorded, blocks, by_group=not totals_only)
-    bands = list(Band.objects.order_by("-min_percent"))
+    default_bands = bands()
     if successions is None:
-        successions = Succession.objects.filter(successor__isnull=False).order_by()
+        successions = successions_with_successor()
     successions = [s for s in successions if s.successor_id]
-    # Today's addresses and names: of the agencies ranked (their own names stand in a year they have no
-    # participation in: names of the time), and of those they came from.
-    agency_ids = {result.agency_id for block in results_of.values() for result in block.agencies}
-    agencies = {agency["id"]: agency for agency in Agency.objects.filter(
-        pk__in=agency_ids | {s.predecessor_id for s in successions}).order_by().values(
-        "id", "name", "short_name", "slug", "sort_key", "search_text")}
+    # Today's addresses and names, of the agencies ranked (their own names stand in a year they have no
+    # participation in: names of the time) and of those they came from.
+    agencies = agency_directory()
     origins = defaultdict(list)  # successor id -> the successions it came from, any year, by year and name
     for succession in sorted(successions, key=lambda s: (s.year, agencies[s.predecessor_id]["sort_key"])):
         predecessor = agencies[succession.predecessor_id]
@@ -261,7 +278,7 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
             best_figures=block_results.best_figures,
         )
         since = previous[year.pk].year if previous.get(year.pk) else year.year - 1
-        year_classes = block_results.classes or bands
+        year_classes = block_results.classes or default_bands
         standings = []
         for result in block_results.agencies:
             agency = agencies[result.agency_id]
@@ -348,22 +365,40 @@ class BlockResults:
     best_figures: dict | None  # {criterion id: the block's highest figure}; None: not read yet (criterion_results)
 
 
+@once_per_version
+def successions_with_successor():
+    return tuple(Succession.objects.filter(successor__isnull=False).order_by())
+
+
+@once_per_version
+def agency_directory():
+    """{id: {"id", "name", "short_name", "slug", "sort_key", "search_text"}}: every agency's names of today. One
+    query for all (a province has hundreds): cheaper than one for a thousand ids, and a page of any block reads it."""
+    return {agency["id"]: agency for agency in Agency.objects.order_by().values(
+        "id", "name", "short_name", "slug", "sort_key", "search_text")}
+
+
 def recorded_results(years, block_ids):
-    """{(year id, block id): BlockResults} of `years`, published years with recorded results (rankings/records.py).
-    One query, none without a year."""
-    year_ids = [year.pk for year in years]
-    if not year_ids:
-        return {}
-    restore, results_of = RecordedRanking.restore, {}
-    # The agencies' numbers as the texts stored: decoded_standings decodes each once per process.
-    records = RecordedRanking.objects.filter(year_id__in=year_ids, block_id__in=block_ids).values_list(
-        "year_id", "block_id", "groups", "classes", Cast("best_figures", TextField()), Cast("standings", TextField()))
-    for year_id, block_id, groups, classes, best, standings in records:
-        group_maxima = [GroupMaximum(restore(CriteriaGroup, group), Decimal(maximum)) for group, maximum in groups]
-        results_of[year_id, block_id] = BlockResults(
-            group_maxima, [restore(ResultClass, result_class) for result_class in classes],
-            *decoded_standings(standings, best, tuple(g.code for g in group_maxima)))
-    return results_of
+    """{(year id, block id): BlockResults} of `years`, published years with recorded results (rankings/records.py),
+    and blocks `block_ids`. One query, none without a year or when a page of the same data version has read them
+    all (kept_items: a block without a record that year is remembered too)."""
+    kept = kept_items("recorded_results")  # (year id, block id) -> BlockResults, or None: no record
+    wanted = [(year.pk, block_id) for year in years for block_id in block_ids]
+    missing = [pair for pair in wanted if pair not in kept]
+    if missing:
+        restore, read = RecordedRanking.restore, dict.fromkeys(missing)
+        # The agencies' numbers as the texts stored: decoded_standings decodes each once per process.
+        records = RecordedRanking.objects.filter(
+            year_id__in={year_id for year_id, _block in missing}, block_id__in={block for _year, block in missing}
+        ).values_list("year_id", "block_id", "groups", "classes", Cast("best_figures", TextField()),
+                      Cast("standings", TextField()))
+        for year_id, block_id, groups, classes, best, standings in records:
+            group_maxima = [GroupMaximum(restore(CriteriaGroup, group), Decimal(maximum)) for group, maximum in groups]
+            read[year_id, block_id] = BlockResults(
+                group_maxima, [restore(ResultClass, result_class) for result_class in classes],
+                *decoded_standings(standings, best, tuple(g.code for g in group_maxima)))
+        kept.update(read)
+    return {pair: kept[pair] for pair in wanted if kept[pair] is not None}
 
 
 @functools.lru_cache(maxsize=64)
@@ -526,6 +561,7 @@ class PublicationRecord:
     decisions: list = field(default_factory=list)  # (number, signing date) of each decision it was published by
 
 
+@once_per_version
 def publication_record(year):
     """What the method page says about a year's publication, from the change history. Eight queries at most."""
     history = list(year.history.order_by("history_date").values(
@@ -564,12 +600,7 @@ def criterion_results(agency, ranking):
     """Every criterion of the ranking's block and year with the agency's appraised result on it. Two queries, three
     in a year not recorded (the block's best figures)."""
     year, block = ranking.year, ranking.block
-    criteria = list(Criterion.objects.filter(year=year, agency_group=block)
-                    .order_by("criteria_group__order", "order", "code"))
-    groups = {g.criteria_group.pk: g.criteria_group for g in ranking.group_maxima}  # read with the ranking
-    for criterion in criteria:
-        if criterion.criteria_group_id in groups:
-            criterion.criteria_group = groups[criterion.criteria_group_id]
+    criteria = block_criteria(year, block)
     # Appraised values only: a self-assessment waiting for appraisal has no official value.
     scores = {s["criterion_id"]: s for s in Score.objects.filter(agency=agency, criterion__year=year).values(
         "criterion_id", "value", "not_applicable", "not_applicable_reason", "numerator", "denominator")}
@@ -588,6 +619,13 @@ def criterion_results(agency, ranking):
         if parent and row.value is not None:
             parent.value = (parent.value or 0) + row.value
     return rows
+
+
+@once_per_version
+def block_criteria(year, block):
+    """A block's criteria in a year, with their criteria groups, in the order the pages list them."""
+    return tuple(Criterion.objects.filter(year=year, agency_group=block).select_related("criteria_group")
+                 .order_by("criteria_group__order", "order", "code"))
 
 
 @dataclass

@@ -87,3 +87,15 @@ def test_the_cache_works_the_same_on_redis(client, demo, settings):
     participant.save()
     assert "Văn Lâm trên Redis" in client.get(RANKING).content.decode()
     cache.clear()
+
+
+def test_a_change_reaches_pages_never_served_before_it_though_other_pages_read_the_same_rows(client, demo):
+    """What the pages of one data version read alike is read once per process (common.data_version.once_per_version):
+    a committed change starts a new version, so a page first asked for after it reads the change, not what the
+    pages before it read."""
+    agency = Participant.objects.get(year__year=2019, short_name="Văn Lâm").agency
+    assert f'href="/agencies/{agency.slug}/' in client.get(RANKING).content.decode()
+    agency.slug = "van-lam-moi"  # today's address, read beside the record
+    agency.save()
+    for page in ["/en" + RANKING, "/rankings/2019/ubnd-huyen.csv"]:  # neither cached before the change
+        assert "van-lam-moi" in client.get(page).content.decode(), page

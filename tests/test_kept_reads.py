@@ -1,0 +1,60 @@
+"""What every public page of a data version reads alike, read once per process and version while pages are
+rendered (common.data_version), and afresh anywhere else."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import AgencyGroup
+from common.data_version import kept_items, once_per_version, rendering
+from rankings.models import RecordedRanking
+from rankings.selectors import PublishedYears, recorded_results
+
+
+def test_a_function_is_called_once_per_data_version_and_arguments_while_a_page_is_rendered():
+    calls = []
+
+    @once_per_version
+    def read(argument):
+        calls.append(argument)
+        return [argument]
+
+    assert read(1) is not read(1)  # not while a page is rendered: afresh each time
+    with rendering(7):
+        first = read(1)
+        assert read(1) is first
+        assert read(2) == [2]
+    with rendering(8):  # a change made a new version
+        assert read(1) is not first
+    with rendering(7):  # the old version's values were let go
+        assert read(1) is not first
+    assert calls == [1, 1, 1, 2, 1, 1]
+
+
+def test_items_are_kept_for_the_version_rendered_only():
+    assert kept_items("things") is not kept_items("things")
+    with rendering(7):
+        kept_items("things")["a"] = 1
+        assert kept_items("things") == {"a": 1}
+        assert kept_items("others") == {}
+    with rendering(8):
+        assert kept_items("things") == {}
+
+
+@pytest.mark.django_db
+def test_a_block_without_a_record_is_asked_for_once_per_version(demo):
+    year = PublishedYears().latest
+    recorded = set(RecordedRanking.objects.filter(year=year).values_list("block_id", flat=True))
+    without = AgencyGroup.objects.exclude(pk__in=recorded).first()  # a block that has no criteria that year
+    with_record = AgencyGroup.objects.get(pk=min(recorded))
+    with rendering(1):
+        with CaptureQueriesContext(connection) as queries:
+            assert recorded_results([year], [without.pk]) == {}
+            assert recorded_results([year], [without.pk]) == {}
+            assert list(recorded_results([year], [without.pk, with_record.pk])) == [(year.pk, with_record.pk)]
+            assert list(recorded_results([year], [with_record.pk])) == [(year.pk, with_record.pk)]
+    assert len(queries) == 2  # the first read, and the block with a record when it was first asked for
+    with CaptureQueriesContext(connection) as queries:
+        recorded_results([year], [without.pk])
+        recorded_results([year], [without.pk])
+    assert len(queries) == 2  # not while a page is rendered: afresh each time
