@@ -214,7 +214,8 @@ def to_json(ranking):
             for s in ranking.standings
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    # Not indented: json's C encoder then writes it, three times faster (a browser shows it indented).
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
 # Workbooks for people ---------------------------------------------------------------------------------------------

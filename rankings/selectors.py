@@ -6,6 +6,7 @@ Each function runs a fixed number of queries, whatever the number of agencies, c
 rendered: the rows every page of a version reads alike.
 """
 
+import copy
 import functools
 import json
 from collections import defaultdict
@@ -525,7 +526,7 @@ def agency_lineage(agency, until):
     """The agency's Lineage, by the successions that take effect up to the year `until` (the latest published year
     for the public: a reorganisation still to come is not told). Two queries, and a third for an agency that has a
     lineage (the agencies of its successions, to name them)."""
-    successions = list(Succession.objects.filter(year__lte=until or 0).order_by("year", "pk"))
+    successions = successions_until(until or 0)
     origins = [s for s in successions if s.successor_id == agency.pk]
     # The forebears whose results its page shows: formed or split from, or renamed from — back through every rename.
     # The absorbed keep their own history.
@@ -543,14 +544,23 @@ def agency_lineage(agency, until):
     if named:
         agencies = Agency.objects.in_bulk({s.predecessor_id for s in named}
                                           | {s.successor_id for s in named if s.successor_id})
-        for succession in named:
+        # The rows read are shared by the pages of a data version (successions_until): its own copies are named.
+        copies = {succession: copy.copy(succession) for succession in named}
+        for succession in copies.values():
             succession.predecessor, succession.successor = (agencies[succession.predecessor_id],
                                                             agencies.get(succession.successor_id))
+        origins, fates, forebears = ([copies[s] for s in group] for group in (origins, fates, forebears))
         origins.sort(key=lambda s: (s.year, s.predecessor.sort_key))  # each year's in alphabetical order
     blocks = {(agency_id, year_id): block_id for agency_id, year_id, block_id in Participant.objects.filter(
         agency__in={agency.pk, *(s.predecessor_id for s in forebears)}).order_by().values_list(
         "agency_id", "year_id", "block_id")}
     return Lineage(agency, origins, fates, blocks, forebears, successions)
+
+
+@once_per_version
+def successions_until(year_number):
+    """Every succession that takes effect up to `year_number`, oldest first."""
+    return tuple(Succession.objects.filter(year__lte=year_number).order_by("year", "pk"))
 
 
 @dataclass

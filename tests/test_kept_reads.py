@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies.models import AgencyGroup
+from agencies.models import AgencyGroup, Succession
 from common.data_version import kept_items, once_per_version, rendering
 from rankings.models import RecordedRanking
-from rankings.selectors import PublishedYears, recorded_results
+from rankings.selectors import PublishedYears, agency_lineage, recorded_results, successions_until
 
 
 def test_a_function_is_called_once_per_data_version_and_arguments_while_a_page_is_rendered():
@@ -58,3 +58,16 @@ def test_a_block_without_a_record_is_asked_for_once_per_version(demo):
         recorded_results([year], [without.pk])
         recorded_results([year], [without.pk])
     assert len(queries) == 2  # not while a page is rendered: afresh each time
+
+
+@pytest.mark.django_db
+def test_an_agency_page_names_its_own_copies_of_the_successions_every_page_shares(demo):
+    succession = Succession.objects.exclude(successor=None).earliest("year")
+    until = PublishedYears().latest.year
+    with rendering(1):
+        lineage = agency_lineage(succession.successor, until=until)
+        assert [s.predecessor for s in lineage.origins] == [succession.predecessor]
+        shared = successions_until(until)
+        assert succession in shared
+        predecessor = Succession._meta.get_field("predecessor")
+        assert not any(predecessor.is_cached(s) for s in shared)  # the next page's rows are as read
