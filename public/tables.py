@@ -221,7 +221,7 @@ def criteria_rows_html(rows):
         if criterion.criteria_group_id != group:
             group = criterion.criteria_group_id
             lines.append(f'<tr class="group-row"><th scope="rowgroup" colspan="4">'
-                         f'{html.escape(str(criterion.criteria_group))}</th></tr>')
+                         f'{html.escape(str(row.criteria_group))}</th></tr>')
         name = html.escape(criterion.localized_name)
         if row.explanation:
             name += f'<br><span class="meta explanation">{html.escape(row.explanation)}</span>'

@@ -18,7 +18,6 @@ from rankings.selectors import (
     agency_groups,
     agency_lineage,
     agency_profile,
-    block_criteria,
     block_ranking,
     build_rankings,
     classes_for,
@@ -216,7 +215,11 @@ def criteria(request, year, block_slug):
     blocks = agency_groups()
     year = published.get(year)
     block = _block(blocks, block_slug, year)
-    criteria = block_criteria(year, block)
+    criteria = list(
+        Criterion.objects.filter(year=year, agency_group=block)
+        .select_related("criteria_group")
+        .order_by("criteria_group__order", "order", "code")
+    )
     sections = {}
     for criterion in criteria:
         sections.setdefault(criterion.criteria_group, []).append(criterion)

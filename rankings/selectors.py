@@ -259,9 +259,10 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
     if successions is None:
         successions = successions_with_successor()
     successions = [s for s in successions if s.successor_id]
-    # Today's addresses and names, of the agencies ranked (their own names stand in a year they have no
-    # participation in: names of the time) and of those they came from.
-    agencies = agency_directory()
+    # Today's addresses and names: of the agencies ranked (their own names stand in a year they have no
+    # participation in: names of the time), and of those they came from.
+    agency_ids = {result.agency_id for block in results_of.values() for result in block.agencies}
+    agencies = agency_names(agency_ids | {s.predecessor_id for s in successions})
     origins = defaultdict(list)  # successor id -> the successions it came from, any year, by year and name
     for succession in sorted(successions, key=lambda s: (s.year, agencies[s.predecessor_id]["sort_key"])):
         predecessor = agencies[succession.predecessor_id]
@@ -371,12 +372,14 @@ def successions_with_successor():
     return tuple(Succession.objects.filter(successor__isnull=False).order_by())
 
 
-@once_per_version
-def agency_directory():
-    """{id: {"id", "name", "short_name", "slug", "sort_key", "search_text"}}: every agency's names of today. One
-    query for all (a province has hundreds): cheaper than one for a thousand ids, and a page of any block reads it."""
-    return {agency["id"]: agency for agency in Agency.objects.order_by().values(
-        "id", "name", "short_name", "slug", "sort_key", "search_text")}
+def agency_names(agency_ids):
+    """{id: {"id", "name", "short_name", "slug", "sort_key", "search_text"}}: today's names of the agencies of
+    `agency_ids`. One query, none when the pages of the same data version have read them all (kept_items)."""
+    kept = kept_items("agency_names")
+    if missing := set(agency_ids) - kept.keys():
+        kept.update({agency["id"]: agency for agency in Agency.objects.filter(pk__in=missing).order_by().values(
+            "id", "name", "short_name", "slug", "sort_key", "search_text")})
+    return {pk: kept[pk] for pk in agency_ids if pk in kept}
 
 
 def recorded_results(years, block_ids):
@@ -600,6 +603,7 @@ class CriterionResult:
     """One criterion of an agency's evaluation as the agency page shows it."""
 
     criterion: Criterion
+    criteria_group: CriteriaGroup
     value: Decimal | None  # appraised points; a criterion with sub-criteria shows the sum of theirs
     not_applicable: bool = False
     reason: str = ""  # why it does not apply
@@ -611,6 +615,7 @@ def criterion_results(agency, ranking):
     in a year not recorded (the block's best figures)."""
     year, block = ranking.year, ranking.block
     criteria = block_criteria(year, block)
+    groups = {g.criteria_group.pk: g.criteria_group for g in ranking.group_maxima}  # read with the ranking
     # Appraised values only: a self-assessment waiting for appraisal has no official value.
     scores = {s["criterion_id"]: s for s in Score.objects.filter(agency=agency, criterion__year=year).values(
         "criterion_id", "value", "not_applicable", "not_applicable_reason", "numerator", "denominator")}
@@ -620,7 +625,7 @@ def criterion_results(agency, ranking):
         score = scores.get(criterion.pk) or {}
         value = score.get("value")
         row = by_id[criterion.pk] = CriterionResult(
-            criterion, value, score.get("not_applicable", False), score.get("not_applicable_reason", ""),
+            criterion, groups[criterion.criteria_group_id], value, score.get("not_applicable", False), score.get("not_applicable_reason", ""),
             rules.explain(criterion, score.get("numerator"), score.get("denominator"), best.get(criterion.pk), value),
         )
         rows.append(row)
@@ -633,9 +638,9 @@ def criterion_results(agency, ranking):
 
 @once_per_version
 def block_criteria(year, block):
-    """A block's criteria in a year, with their criteria groups, in the order the pages list them."""
-    return tuple(Criterion.objects.filter(year=year, agency_group=block).select_related("criteria_group")
-                 .order_by("criteria_group__order", "order", "code"))
+    """A block's criteria in a year, in the order the pages list them (their criteria groups are not read)."""
+    return tuple(Criterion.objects.filter(year=year, agency_group=block).order_by("criteria_group__order", "order",
+                                                                                  "code"))
 
 
 @dataclass
