@@ -625,7 +625,8 @@ def criterion_results(agency, ranking):
         score = scores.get(criterion.pk) or {}
         value = score.get("value")
         row = by_id[criterion.pk] = CriterionResult(
-            criterion, groups[criterion.criteria_group_id], value, score.get("not_applicable", False), score.get("not_applicable_reason", ""),
+            criterion, groups[criterion.criteria_group_id], value, score.get("not_applicable", False),
+            score.get("not_applicable_reason", ""),
             rules.explain(criterion, score.get("numerator"), score.get("denominator"), best.get(criterion.pk), value),
         )
         rows.append(row)
