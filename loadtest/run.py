@@ -234,8 +234,11 @@ class LoadTest:
     def serve(self):
         ports = [free_port() for _ in range(REPLICAS)]
         for n, port in enumerate(ports, 1):
+            # Each its own control socket: in docker-compose each replica has its own file system; here the two
+            # would share ~/.gunicorn/gunicorn.ctl and the second would log an error.
             self.start(f"gunicorn {n}", [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                                         "--workers", str(WEB_CONCURRENCY), "--log-level", "warning"],
+                                         "--workers", str(WEB_CONCURRENCY), "--log-level", "warning",
+                                         "--control-socket", str(self.workdir / f"gunicorn-{n}.ctl")],
                        self.workdir / f"gunicorn-{n}.log")
         for (_name, process), port in zip(self.processes, ports, strict=True):
             wait_for(f"http://127.0.0.1:{port}/healthz", process)
