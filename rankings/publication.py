@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from agencies.models import AgencyGroup
+from common.data_version import invalidate_public_pages
 from criteria.models import Criterion, EvaluationYear
 from criteria.services import change_year_status
 
@@ -91,5 +92,6 @@ def publish_year(*, year: EvaluationYear, decision_number: str, signed_on, user,
     EvaluationYear.objects.filter(pk=year.pk).update(
         decision_number=decision_number, decision_signed_on=signed_on,
         incomplete_reason="" if missing.complete else incomplete_reason.strip())
+    invalidate_public_pages()  # the pages name the decision, and an update sends no signal (a year published already)
     year.refresh_from_db()
     return change_year_status(year=year, status=EvaluationYear.Status.PUBLISHED, user=user)

@@ -11,6 +11,7 @@ record: agencies' addresses and current names, bands, successions and so each ra
 from django.db import transaction
 
 from agencies.models import AgencyGroup
+from common.data_version import invalidate_public_pages
 from criteria.models import EvaluationYear
 
 from .models import RecordedRanking
@@ -23,6 +24,7 @@ def record_rankings(year):
     # One recording of a year at a time, by its status as stored (the object saved may be out of date).
     status = EvaluationYear.objects.select_for_update().filter(pk=year.pk).values_list("status", flat=True).first()
     RecordedRanking.objects.filter(year=year).delete()
+    invalidate_public_pages()  # pages read the record: also when `migrate` records a year again
     if status != EvaluationYear.Status.PUBLISHED:
         return
     blocks = list(AgencyGroup.objects.filter(criteria__year=year).distinct())

@@ -514,7 +514,9 @@ class Lineage:
     fates: list  # the successions it went into
     blocks: dict  # (agency id, year id) -> block id, for it and the forebears whose results its page shows
     forebears: list  # the successions whose predecessors' results its page shows, as theirs (renamed, formed, split)
-    successions: list  # every succession up to the year the lineage was read until (its own with their agencies)
+    # Every succession up to the year it was read until, as read and shared (successions_until): their agencies are
+    # not read on them (origins, fates and forebears have theirs).
+    successions: tuple
 
     def block_in(self, agency_id, year):
         """The block an agency was evaluated in that year; for the agency itself, its block of today otherwise."""
@@ -616,6 +618,8 @@ def criterion_results(agency, ranking):
     year, block = ranking.year, ranking.block
     criteria = block_criteria(year, block)
     groups = {g.criteria_group.pk: g.criteria_group for g in ranking.group_maxima}  # read with the ranking
+    if unread := {criterion.criteria_group_id for criterion in criteria} - groups.keys():  # a group with no maximum
+        groups |= CriteriaGroup.objects.in_bulk(unread)
     # Appraised values only: a self-assessment waiting for appraisal has no official value.
     scores = {s["criterion_id"]: s for s in Score.objects.filter(agency=agency, criterion__year=year).values(
         "criterion_id", "value", "not_applicable", "not_applicable_reason", "numerator", "denominator")}

@@ -1,5 +1,6 @@
 """Cached public pages: served from the cache, made stale by every kind of change, never holding draft data."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from criteria.models import EvaluationYear
 from criteria.services import change_year_status
 from imports.importing import apply_import
 from rankings.models import Band, Participant, Score
+from rankings.publication import publish_year
 from tests import sheets
 
 pytestmark = pytest.mark.django_db(transaction=True)  # changes commit, as in production
@@ -99,3 +101,12 @@ def test_a_change_reaches_pages_never_served_before_it_though_other_pages_read_t
     agency.save()
     for page in ["/en" + RANKING, "/rankings/2019/ubnd-huyen.csv"]:  # neither cached before the change
         assert "van-lam-moi" in client.get(page).content.decode(), page
+
+
+def test_publishing_a_published_year_again_shows_the_new_decision_on_every_page(client, demo):
+    """The decision is written by an update, which sends no signal: publish_year moves the version itself."""
+    year = EvaluationYear.objects.get(year=2019)
+    assert client.get(RANKING).status_code == 200  # a page of this version, which read the published years
+    publish_year(year=year, decision_number="99/QĐ-UBND", signed_on=date(2020, 6, 1), user=None)
+    assert client.get("/rankings/2019/ubnd-huyen.json").json()["decision"] == {
+        "number": "99/QĐ-UBND", "signed_on": "2020-06-01"}

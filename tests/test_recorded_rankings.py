@@ -13,6 +13,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyGroup
+from common.data_version import data_version
 from criteria.models import CriteriaGroup, EvaluationYear
 from criteria.rules import Rule
 from criteria.services import change_year_status
@@ -225,13 +226,17 @@ def test_migrating_back_to_before_records_records_nothing(published_year):
     assert not [q["sql"] for q in queries if "recordedranking" in q["sql"]]
 
 
-def test_each_migration_records_the_published_years_again(published_year):
-    """A database from before records, or from before a change of how they are written, gets them by migrating."""
+def test_each_migration_records_the_published_years_again(published_year, django_capture_on_commit_callbacks):
+    """A database from before records, or from before a change of how they are written, gets them by migrating; the
+    running workers then read them anew (a new data version)."""
     year, block, _first, _agencies = published_year
     expected = RecordedRanking.objects.get(year=year).standings
     RecordedRanking.objects.all().delete()
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    version = data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     assert RecordedRanking.objects.get(year=year).standings == expected
+    assert data_version() != version
 
 
 def test_a_record_is_the_computation_stored(published_year):
