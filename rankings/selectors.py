@@ -82,28 +82,32 @@ class GroupMaximum:
 
 @dataclass
 class Ranking:
-    """A block's ranking in one year, with what is needed to read it."""
+    """A block's ranking in one year, with what is needed to read it.
+
+    Built once by build_rankings and then only read: the pages of a data version share it (its standings are a
+    tuple), so what is worked out from the whole block (its average, its ranked agencies, its order by name) is
+    worked out once."""
 
     year: EvaluationYear
     block: AgencyGroup
     previous_year: EvaluationYear | None
     group_maxima: list[GroupMaximum]
-    standings: list[Standing] = field(default_factory=list)
+    standings: tuple[Standing, ...] = ()
     # {criterion id: the block's highest figure} for the rule "relative to the best", from a published year's
     # record; None where it is read when needed (criterion_results)
     best_figures: dict | None = None
 
-    @property
+    @functools.cached_property
     def max_total(self):
         return sum((g.maximum for g in self.group_maxima), Decimal(0))
 
-    @property
+    @functools.cached_property
     def alphabetical(self):
-        return sorted(self.standings, key=lambda s: s.sort_key)
+        return tuple(sorted(self.standings, key=lambda s: s.sort_key))
 
-    @property
+    @functools.cached_property
     def ranked(self):
-        return [s for s in self.standings if s.ranked]
+        return tuple(s for s in self.standings if s.ranked)
 
     @property
     def leader(self):
@@ -120,6 +124,10 @@ class Ranking:
 
     def average(self):
         """The ranked agencies' mean converted total, percent and criteria-group scores; None without any."""
+        return self._block_average
+
+    @functools.cached_property
+    def _block_average(self):
         ranked = self.ranked
         if not ranked:
             return None
@@ -128,23 +136,28 @@ class Ranking:
         def mean(values):
             return cents(sum(values) / len(ranked))
 
-        return {
+        return MappingProxyType({
             "total": mean(s.total for s in ranked),
             "percent": mean(s.percent for s in ranked),
-            "groups": {g.code: mean(s.groups[g.code] for s in ranked) for g in self.group_maxima},
-        }
+            "groups": MappingProxyType({g.code: mean(s.groups[g.code] for s in ranked) for g in self.group_maxima}),
+        })
 
     def group_percents(self, standing=None):
         """{criteria group code: percent of what applies of it} for `standing`, or for the block's ranked agencies
         together; a group none of whose criteria apply counts 0."""
-        if standing is None:  # the block's: what its ranked agencies achieved of what applies to them
-            ranked = self.ranked
-            return {g.code: results.group_percent(sum(s.groups[g.code] for s in ranked),
-                                                  sum(s.group_excluded[g.code] for s in ranked),
-                                                  g.maximum * len(ranked)) or 0
-                    for g in self.group_maxima}
+        if standing is None:
+            return self._block_group_percents
         return {g.code: results.group_percent(standing.groups[g.code], standing.group_excluded[g.code], g.maximum) or 0
                 for g in self.group_maxima}
+
+    @functools.cached_property
+    def _block_group_percents(self):
+        """What the block's ranked agencies achieved of what applies to them, group by group."""
+        ranked = self.ranked
+        return MappingProxyType({
+            g.code: results.group_percent(sum(s.groups[g.code] for s in ranked),
+                                          sum(s.group_excluded[g.code] for s in ranked), g.maximum * len(ranked)) or 0
+            for g in self.group_maxima})
 
     def standing_of(self, agency_id):
         return next((s for s in self.standings if s.agency_id == agency_id), None)
@@ -245,7 +258,14 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
     standings without their criteria groups (empty `groups`) nor change in rank, for a page that shows only totals
     and ranks. `successions`: the agencies.Succession rows up to the latest of `years` at least, when the caller has
     read them already (agency_lineage): one query fewer.
+
+    While a public page is rendered, the rankings a page of the same data version built are handed out again
+    (kept_items): built from the same rows, they are the same. Rankings are only read once built.
     """
+    kept = kept_items("rankings")  # (year id, block id, totals_only) -> Ranking
+    wanted = [(year.pk, block.pk, totals_only) for year in years for block in blocks]
+    if all(key in kept for key in wanted):
+        return {(year_id, block_id): kept[year_id, block_id, totals] for year_id, block_id, totals in wanted}
     previous = {year.pk: None if totals_only else published.previous(year) for year in years}
     every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
     block_ids = [block.pk for block in blocks]
@@ -306,7 +326,7 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
                 band=band_for(result.percent, year_classes) if applies else None,
                 predecessors=predecessors_of(result.agency_id, origins, since, year.year),
             ))
-        ranking.standings = results.assign_ranks(standings)
+        ranking.standings = tuple(results.assign_ranks(standings))
         return ranking
 
     # Each year's rankings, and those of the years before them, which give the change in rank.
@@ -317,6 +337,8 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
             ranks = {s.agency_id: s.rank for s in built[before.pk, block.pk].standings}
             for standing in built[year.pk, block.pk].standings:
                 standing.rank_change = rank_change(standing, ranks)
+    # Only those of `years`: the years before have no change in rank.
+    kept.update({(year_id, block_id, totals): built[year_id, block_id] for year_id, block_id, totals in wanted})
     return {(year.pk, block.pk): built[year.pk, block.pk] for year in years for block in blocks}
 
 

@@ -728,7 +728,7 @@ def test_reported_figures_give_the_self_assessment_and_not_the_official_points(d
     save(agency, ratio, reported_numerator=D(412), reported_denominator=D(520))
     score = Score.objects.get()
     assert (score.self_assessed, score.value) == (D("27.73"), None)
-    assert ranking_of(year, block).standings == []  # nothing appraised yet
+    assert ranking_of(year, block).standings == ()  # nothing appraised yet
     save(agency, ratio, numerator=D(520), denominator=D(520))
     score.refresh_from_db()
     assert (score.self_assessed, score.value) == (D("27.73"), 35)
