@@ -147,6 +147,25 @@ class RedisCache(redis.RedisCache):
                 watched = self._watching[key] = _watched_keys.setdefault(self._where(key), WatchedKey(self, key))
         return watched
 
+    def add_and_get(self, key, value, timeout, other):
+        """`add(key, value, timeout)`, and `get(other)` as it is right after, in one round trip: (added, value of
+        `other` or None)."""
+        serializer = self._cache._serializer
+        pipeline = self.redis_client().pipeline()  # MULTI ... EXEC: nothing comes between the two
+        pipeline.set(self.make_and_validate_key(key), serializer.dumps(value), ex=self.get_backend_timeout(timeout),
+                     nx=True)
+        pipeline.get(self.make_and_validate_key(other))
+        added, found = pipeline.execute()
+        return bool(added), None if found is None else serializer.loads(found)
+
+    def set_and_delete(self, key, value, timeout, other):
+        """`set(key, value, timeout)`, then `delete(other)`, in one round trip."""
+        pipeline = self.redis_client().pipeline()
+        pipeline.set(self.make_and_validate_key(key), self._cache._serializer.dumps(value),
+                     ex=self.get_backend_timeout(timeout))
+        pipeline.delete(self.make_and_validate_key(other))
+        pipeline.execute()
+
     def announce(self, key):
         """Tell every process watching `key` that it changed (after changing it), this one first."""
         if (watched := _watched_keys.get(self._where(key))) is not None:

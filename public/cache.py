@@ -61,6 +61,24 @@ def _comma_list(values):
     return ",".join(dict.fromkeys(item for item in items if item))
 
 
+def _mark_and_read(mark, key):
+    """Take the render mark `mark` if nobody holds it, and read the page `key` as it is then: (taken, page or
+    None). One round trip on Redis (common/cache.py), two elsewhere."""
+    if hasattr(cache, "add_and_get"):
+        return cache.add_and_get(mark, 1, RENDER_LOCK_SECONDS, key)
+    return cache.add(mark, 1, timeout=RENDER_LOCK_SECONDS), cache.get(key)
+
+
+def _store(key, copy, mark):
+    """Keep the page's copy, then take its render mark away (so that whoever waits finds the copy): one round trip
+    on Redis, two elsewhere."""
+    if hasattr(cache, "set_and_delete"):
+        cache.set_and_delete(key, copy, settings.PUBLIC_PAGE_CACHE_SECONDS, mark)
+    else:
+        cache.set(key, copy, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        cache.delete(mark)
+
+
 @dataclass(frozen=True)
 class PublicPage:
     params: tuple[str, ...] = ()  # query parameters the page reads, part of its cache key
@@ -159,15 +177,18 @@ class PublicPageCacheMiddleware:
         if copy is not None:
             _version, content, headers = copy
             return HttpResponse(content, headers=headers)
+        stored = False
         try:
             with rendering(version):
                 response = self.get_response(request)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 copy = (version, response.content, dict(response.headers))
-                cache.set(key, copy, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+                _store(key, copy, _render_mark(key, version))
+                stored = True
                 self.copies.put(key, copy)
         finally:
-            cache.delete(_render_mark(key, version))
+            if not stored:
+                cache.delete(_render_mark(key, version))
         return response
 
     def _shared_copy(self, key, version):
@@ -175,12 +196,12 @@ class PublicPageCacheMiddleware:
         request is to render it (it then holds the render mark, or gave up waiting)."""
         copy = _of_version(cache.get(key), version)
         if copy is None:
-            if cache.add(_render_mark(key, version), 1, timeout=RENDER_LOCK_SECONDS):
-                # A render that ended between the first read and the mark left its copy.
-                copy = _of_version(cache.get(key), version)
-                if copy is not None:
-                    cache.delete(_render_mark(key, version))
-            else:
+            # A render that ended between the first read and the mark left its copy.
+            marked, found = _mark_and_read(_render_mark(key, version), key)
+            copy = _of_version(found, version)
+            if marked and copy is not None:
+                cache.delete(_render_mark(key, version))
+            elif not marked and copy is None:
                 copy = self._wait_for(key, version)  # another request renders this very page of this very data
         if copy is not None:
             self.copies.put(key, copy)

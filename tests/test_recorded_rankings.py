@@ -2,7 +2,6 @@
 
 import threading
 import time
-from dataclasses import FrozenInstanceError
 from decimal import Decimal
 
 import pytest
@@ -265,7 +264,7 @@ def test_a_process_decodes_each_record_once_and_a_new_record_afresh(published_ye
     assert (decoded_standings.cache_info().misses, decoded_standings.cache_info().hits) == (1, 1)
     recorded = recorded_results([PublishedYears().get(year.year)], [block.pk])[year.pk, block.pk]
     [agency_result] = [r for r in recorded.agencies if r.agency_id == a.pk]
-    with pytest.raises(FrozenInstanceError):
+    with pytest.raises(AttributeError):
         agency_result.total = Decimal(100)
     with pytest.raises(TypeError):
         agency_result.groups[next(iter(agency_result.groups))] = Decimal(100)
