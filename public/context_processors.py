@@ -1,6 +1,15 @@
+import functools
+
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
+
+
+@functools.lru_cache(maxsize=4096)  # the address map never changes while the process runs
+def _translated(path, code, active):
+    """`path`, read in the language `active`, in language `code`: resolving and reversing it costs a tenth of a
+    millisecond each time."""
+    return translate_url(path, code)
 
 
 def languages(request):
@@ -12,7 +21,7 @@ def languages(request):
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": translate_url(request.path, code) + query,
+                "url": _translated(request.path, code, current) + query,
                 "current": code == current,
             }
             for code, _name in settings.LANGUAGES
