@@ -106,8 +106,7 @@ def ranking(request, year, block_slug):
     ranking = block_ranking(published=published, year=year, block=_block(blocks, block_slug, year))
     query = request.GET.get("q", "").strip()
     wanted = compact(query)
-    # A list of its own: the table sorts it, and the ranking's standings are shared.
-    standings = [s for s in ranking.standings if not query or wanted in s.search_text]
+    standings = [s for s in ranking.standings if wanted in s.search_text] if query else ranking.standings
     # A search names the agencies of the same name in the year's other blocks, with a link to them.
     elsewhere = list(Participant.objects.filter(year=year).exclude(block=ranking.block).matching(query)
                      .select_related("block", "agency")) if query else []

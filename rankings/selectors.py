@@ -21,6 +21,7 @@ from typing import NamedTuple
 from django.db.models import Exists, Max, OuterRef, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, Succession
@@ -260,13 +261,14 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
     and ranks. `successions`: the agencies.Succession rows up to the latest of `years` at least, when the caller has
     read them already (agency_lineage): one query fewer.
 
-    While a public page is rendered, the rankings a page of the same data version built are handed out again
-    (kept_items): built from the same rows, they are the same. Rankings are only read once built.
+    While a public page is rendered, the rankings a page of the same data version built in the same language are
+    handed out again (kept_items): built from the same rows, they are the same. Rankings are only read once built.
     """
-    kept = kept_items("rankings")  # (year id, block id, totals_only) -> Ranking
-    wanted = [(year.pk, block.pk, totals_only) for year in years for block in blocks]
+    # (year id, block id, totals_only, language) -> Ranking: a ranking holds words of the language it was built in
+    kept, language = kept_items("rankings"), get_language()
+    wanted = [(year.pk, block.pk, totals_only, language) for year in years for block in blocks]
     if all(key in kept for key in wanted):
-        return {(year_id, block_id): kept[year_id, block_id, totals] for year_id, block_id, totals in wanted}
+        return {key[:2]: kept[key] for key in wanted}
     previous = {year.pk: None if totals_only else published.previous(year) for year in years}
     every_year = {year.pk: year for year in [*years, *filter(None, previous.values())]}
     block_ids = [block.pk for block in blocks]
@@ -339,7 +341,7 @@ def build_rankings(*, years, published, blocks, totals_only=False, successions=N
             for standing in built[year.pk, block.pk].standings:
                 standing.rank_change = rank_change(standing, ranks)
     # Only those of `years`: the years before have no change in rank.
-    kept.update({(year_id, block_id, totals): built[year_id, block_id] for year_id, block_id, totals in wanted})
+    kept.update({key: built[key[:2]] for key in wanted})
     return {(year.pk, block.pk): built[year.pk, block.pk] for year in years for block in blocks}
 
 

@@ -4,11 +4,16 @@ rendered (common.data_version), and afresh anywhere else."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import override
 
 from agencies.models import AgencyGroup, Succession
 from common.data_version import kept_items, once_per_version, rendering
-from rankings.models import RecordedRanking
-from rankings.selectors import PublishedYears, agency_lineage, recorded_results, successions_until
+from rankings.models import RecordedRanking, Score
+from rankings.selectors import PublishedYears, agency_lineage, block_ranking, recorded_results, successions_until
+from tests import factories
+
+NONE_APPLIES_EN = "No criterion applies to this agency."
+NONE_APPLIES_VI = "Không có tiêu chí nào áp dụng với cơ quan này."
 
 
 def test_a_function_is_called_once_per_data_version_and_arguments_while_a_page_is_rendered():
@@ -72,3 +77,49 @@ def test_an_agency_page_names_its_own_copies_of_the_successions_every_page_share
         assert succession in shared
         predecessor = Succession._meta.get_field("predecessor")
         assert not any(predecessor.is_cached(s) for s in shared)  # the next page's rows are as read
+
+
+@pytest.fixture
+def block_with_an_agency_nothing_applies_to(db):
+    block = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
+    year = factories.evaluation_year(2030)
+    criterion = factories.criterion(year, block, "1.1", 10)
+    factories.score(factories.agency(block, name="Sở A"), criterion, 5)
+    Score.objects.create(agency=factories.agency(block, name="Sở B"), criterion=criterion, not_applicable=True,
+                         not_applicable_reason="không có")
+    return block
+
+
+def test_a_ranking_is_built_once_per_version_and_language_while_pages_are_rendered(
+        block_with_an_agency_nothing_applies_to):
+    block, version = block_with_an_agency_nothing_applies_to, object()
+    published = PublishedYears()
+    year = published.get(2030)
+    with rendering(version):
+        first = block_ranking(published=published, year=year, block=block)
+        with CaptureQueriesContext(connection) as queries:
+            assert block_ranking(published=published, year=year, block=block) is first
+        assert len(queries) == 0
+        with override("en"):  # its unranked agency's reason is in words
+            english = block_ranking(published=published, year=year, block=block)
+    assert english is not first
+    assert (first.standings[-1].unranked_reason, english.standings[-1].unranked_reason) == (
+        NONE_APPLIES_VI, NONE_APPLIES_EN)
+    assert block_ranking(published=published, year=year, block=block) is not first  # outside a render: afresh
+    assert isinstance(first.standings, tuple)  # shared: read-only
+
+
+def test_the_vietnamese_page_after_the_english_one_is_in_vietnamese(block_with_an_agency_nothing_applies_to, client):
+    assert NONE_APPLIES_EN in client.get("/en/rankings/2030/so-ban-nganh/").content.decode()
+    page = client.get("/rankings/2030/so-ban-nganh/").content.decode()
+    assert NONE_APPLIES_VI in page and NONE_APPLIES_EN not in page
+
+
+def test_a_page_that_sorts_a_shared_ranking_leaves_it_in_its_official_order(block_with_an_agency_nothing_applies_to,
+                                                                            client):
+    """The ranking page sorted by name, then the download of the same data version, built from the same ranking."""
+    page = client.get("/rankings/2030/so-ban-nganh/?sort=-agency").content.decode()
+    table = page[page.index('id="ranking"'):]
+    assert table.index("Sở B") < table.index("Sở A")
+    results = client.get("/rankings/2030/so-ban-nganh.json").json()["results"]
+    assert [(result["agency"]["name"], result["rank"]) for result in results] == [("Sở A", 1), ("Sở B", None)]
