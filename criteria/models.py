@@ -167,6 +167,10 @@ class CriterionQuerySet(models.QuerySet):
         """Criteria that take a score: those without sub-criteria. Their maxima add up to the total."""
         return self.filter(children__isnull=True)
 
+    def in_framework_order(self):
+        """As the framework lists them: by criteria group, then each criterion's order and code."""
+        return self.order_by("criteria_group__order", "order", "code")
+
     def maxima(self):
         """The maximum points of each year, block and criteria group: the sum of their scorable criteria's.
 

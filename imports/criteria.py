@@ -47,7 +47,7 @@ def rule_names():
 def criteria_rows(year, agency_group):
     """The block's criteria in `year` as the rows of a sheet, header first: what `import_criteria` reads."""
     criteria = (Criterion.objects.filter(year=year, agency_group=agency_group)
-                .select_related("criteria_group", "parent").order_by("criteria_group__order", "order", "code"))
+                .select_related("criteria_group", "parent").in_framework_order())
     return [HEADERS] + [
         [c.code, c.name, c.criteria_group.code, c.criteria_group.name, c.criteria_group.name_en,
          c.criteria_group.short_name, c.criteria_group.short_name_en, c.max_points,

@@ -162,7 +162,7 @@ class CriterionScores:
 def criterion_scores(ranking):
     """Every criterion's score of the ranking's block and year. Two queries, whatever the sizes."""
     criteria = list(Criterion.objects.scorable().filter(year=ranking.year, agency_group=ranking.block)
-                    .select_related("criteria_group", "parent").order_by("criteria_group__order", "order", "code"))
+                    .select_related("criteria_group", "parent").in_framework_order())
     # Appraised values only, as the agency page shows them: a self-assessment has no official value.
     scores = {(row["agency_id"], row["criterion_id"]): (row["value"], row["not_applicable"])
               for row in Score.objects.filter(criterion__year=ranking.year, criterion__agency_group=ranking.block)

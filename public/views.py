@@ -215,11 +215,8 @@ def criteria(request, year, block_slug):
     blocks = agency_groups()
     year = published.get(year)
     block = _block(blocks, block_slug, year)
-    criteria = list(
-        Criterion.objects.filter(year=year, agency_group=block)
-        .select_related("criteria_group")
-        .order_by("criteria_group__order", "order", "code")
-    )
+    criteria = list(Criterion.objects.filter(year=year, agency_group=block).select_related("criteria_group")
+                    .in_framework_order())
     sections = {}
     for criterion in criteria:
         sections.setdefault(criterion.criteria_group, []).append(criterion)

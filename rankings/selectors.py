@@ -674,8 +674,7 @@ def criterion_results(agency, ranking):
 @once_per_version
 def block_criteria(year, block):
     """A block's criteria in a year, in the order the pages list them (their criteria groups are not read)."""
-    return tuple(Criterion.objects.filter(year=year, agency_group=block).order_by("criteria_group__order", "order",
-                                                                                  "code"))
+    return tuple(Criterion.objects.filter(year=year, agency_group=block).in_framework_order())
 
 
 @dataclass
