@@ -1,9 +1,9 @@
 """`make loadtest`: the docker-compose topology as local processes, measured with wrk.
 
 nginx (Debian's package, its own configuration in a temporary directory, built from deploy/nginx.conf) in front
-of two gunicorn replicas (config.wsgi on the production settings, whitenoise serving the collected static
-files), PostgreSQL (a fresh database) and Redis (a spare database number), with the synthetic dataset (M by
-default). wrk, on the same machine, measures five runs through nginx:
+of two gunicorn replicas (config.wsgi on the production settings with config/gunicorn.py's workers and threads,
+whitenoise serving the collected static files), PostgreSQL (a fresh database) and Redis (a spare database
+number), with the synthetic dataset (M by default). wrk, on the same machine, measures five runs through nginx:
 
 1. the cached ranking page;
 2. a static file (/static/css/site.css), served by whitenoise through the same nginx and gunicorn;
@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import runpy
 import shutil
 import signal
 import socket
@@ -45,7 +46,9 @@ PYTHON = sys.executable
 SERVER = os.environ.get("LOADTEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 # A Redis database number nothing else here uses (the bench uses 7, the tests 13 to 15); emptied before and after.
 REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/11")
-WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "3"))  # gunicorn workers per replica, as docker-compose
+# Each replica's workers and threads, as docker-compose has them (WEB_CONCURRENCY and WEB_THREADS change both).
+GUNICORN_CONFIG = ROOT / "config" / "gunicorn.py"
+GUNICORN = runpy.run_path(str(GUNICORN_CONFIG))
 REPLICAS = 2
 AGENCY_PAGES_PER_BLOCK = 5
 STATIC_PATH = "/static/css/site.css"
@@ -236,8 +239,8 @@ class LoadTest:
         for n, port in enumerate(ports, 1):
             # Each its own control socket: in docker-compose each replica has its own file system; here the two
             # would share ~/.gunicorn/gunicorn.ctl and the second would log an error.
-            self.start(f"gunicorn {n}", [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                                         "--workers", str(WEB_CONCURRENCY), "--log-level", "warning",
+            self.start(f"gunicorn {n}", [PYTHON, "-m", "gunicorn", "config.wsgi", "-c", str(GUNICORN_CONFIG),
+                                         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                                          "--control-socket", str(self.workdir / f"gunicorn-{n}.ctl")],
                        self.workdir / f"gunicorn-{n}.log")
         for (_name, process), port in zip(self.processes, ports, strict=True):
@@ -463,7 +466,8 @@ def main(argv=None):
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "load_average_at_start": load_average},
         "topology": {"nginx": subprocess.run([test.nginx, "-v"], capture_output=True, text=True).stderr.strip(),
-                     "gunicorn_replicas": REPLICAS, "workers_per_replica": WEB_CONCURRENCY,
+                     "gunicorn_replicas": REPLICAS, "workers_per_replica": GUNICORN["workers"],
+                     "threads_per_worker": GUNICORN["threads"],
                      "settings": "config.settings.production", "https": False},
         "wrk": {"threads": args.threads, "connections": args.connections, "duration_s": args.duration,
                 "timeout_s": args.timeout},
@@ -483,7 +487,8 @@ def main(argv=None):
         "server_log_problems": problems,
     }
     print(f"{args.size}: {timings['scores']:,} scores, loaded in {timings['load_synthetic_s']} s; "
-          f"{REPLICAS} gunicorn replicas × {WEB_CONCURRENCY} workers behind nginx, {os.cpu_count()} CPUs; "
+          f"{REPLICAS} gunicorn replicas × {GUNICORN['workers']} workers × {GUNICORN['threads']} threads behind nginx, "
+          f"{os.cpu_count()} CPUs; "
           f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --timeout {args.timeout}s; "
           f"{len(test.mix)} pages in the mix")
     print(f"load average at start: {load_average}; import of 10,000 scores during run 4: {test.import_s} s "

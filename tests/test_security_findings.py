@@ -182,7 +182,9 @@ def statuses(url, count):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("workers", [1, 3])  # one: its copy of the page is sure to be there
+# One worker: its copy of the page is sure to be there. Threads: as deployed (config/gunicorn.py), one process.
+@pytest.mark.parametrize("workers", [["--workers", "1"], ["--workers", "3"], ["-c", "config/gunicorn.py"]],
+                         ids=["one worker", "three workers", "deployed, threads"])
 def test_an_unpublish_from_the_command_line_reaches_every_gunicorn_worker(tmp_path, workers):
     block = factories.agency_group(slug="so-ban-nganh")
     year = factories.evaluation_year(2024)
@@ -197,7 +199,7 @@ def test_an_unpublish_from_the_command_line_reaches_every_gunicorn_worker(tmp_pa
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=settings.BASE_DIR, check=True)
     subprocess.run([sys.executable, "-c", "import redis; redis.Redis(db=13).flushdb()"], check=True)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                               "--workers", str(workers), "--log-level", "warning"], env=env, cwd=settings.BASE_DIR)
+                               *workers, "--log-level", "warning"], env=env, cwd=settings.BASE_DIR)
     page = f"http://127.0.0.1:{port}/rankings/2024/so-ban-nganh/"
     try:
         for _attempt in range(100):
