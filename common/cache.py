@@ -118,6 +118,15 @@ class WatchedKey:
                 pubsub.close()
 
 
+# KEYS[1] read; when it holds nothing, KEYS[2] set to ARGV[1] for ARGV[2] seconds unless it is set already.
+# Answers {1, the value} or {0, 1 if KEYS[2] was set else 0}.
+_GET_OR_ADD = """
+local found = redis.call('GET', KEYS[1])
+if found then return {1, found} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0, 1} end
+return {0, 0}
+"""
+
 # One watcher per key and Redis server in a process, whichever thread asks (Django has a backend per thread).
 _watched_keys = {}
 _watched_keys_lock = threading.Lock()
@@ -128,6 +137,7 @@ class RedisCache(redis.RedisCache):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
         self._watching = {}  # key -> the process's WatchedKey, found once per backend
+        self._get_or_add_script = None
 
     def redis_client(self):
         return self._cache.get_client(write=True)
@@ -147,16 +157,16 @@ class RedisCache(redis.RedisCache):
                 watched = self._watching[key] = _watched_keys.setdefault(self._where(key), WatchedKey(self, key))
         return watched
 
-    def add_and_get(self, key, value, timeout, other):
-        """`add(key, value, timeout)`, and `get(other)` as it is right after, in one round trip: (added, value of
-        `other` or None)."""
+    def get_or_add(self, key, other, value, timeout):
+        """`get(key)` and, when `key` holds nothing, `add(other, value, timeout)` in the same step, nothing coming
+        between the two: (value of `key` or None, whether `other` was added). One round trip (a Lua script)."""
         serializer = self._cache._serializer
-        pipeline = self.redis_client().pipeline()  # MULTI ... EXEC: nothing comes between the two
-        pipeline.set(self.make_and_validate_key(key), serializer.dumps(value), ex=self.get_backend_timeout(timeout),
-                     nx=True)
-        pipeline.get(self.make_and_validate_key(other))
-        added, found = pipeline.execute()
-        return bool(added), None if found is None else serializer.loads(found)
+        script = self._get_or_add_script
+        if script is None:
+            script = self._get_or_add_script = self.redis_client().register_script(_GET_OR_ADD)
+        found, answer = script(keys=[self.make_and_validate_key(key), self.make_and_validate_key(other)],
+                               args=[serializer.dumps(value), self.get_backend_timeout(timeout)])
+        return (serializer.loads(answer), False) if found else (None, bool(answer))
 
     def set_and_delete(self, key, value, timeout, other):
         """`set(key, value, timeout)`, then `delete(other)`, in one round trip."""

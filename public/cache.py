@@ -1,9 +1,9 @@
 """Public pages and downloads are cached whole; any change to the data makes every cached copy stale at once.
 
-PublicPageCacheMiddleware keeps them; a cached page carries the data version it was made of, and is served only
-while that is the version. Saving any agency,
-criterion, year, score or band (signals), and every bulk write (the services call `invalidate_public_pages`),
-moves the version on when the transaction commits, so no cached page outlives the data it shows. The version
+PublicPageCacheMiddleware keeps them under the data version they were made of (part of the key in the shared
+cache), and serves a copy only while that is the version. Saving any agency, criterion, year, score or band
+(signals), and every bulk write (the services call `invalidate_public_pages`), moves the version on when the
+transaction commits, so no cached page outlives the data it shows. The version
 lives in the cache itself, which every process shares (Redis in production, files in development): a change
 made by one worker, or from the command line, reaches all of them. Only published years have pages, and only
 200 responses are kept, so nothing unpublished ever reaches the cache. One version for the whole site keeps
@@ -14,8 +14,9 @@ on Redis its own copy of the version, which Redis's publish/subscribe tells it o
 commits (re-read every half second besides, so a lost announcement costs a second at most; common/cache.py): a
 hit then costs no round trip to the cache at all.
 
-The cache holds a bounded number of pages: a page is keyed on its path and the query parameters it declares,
-one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one address
+The cache holds a bounded number of pages of each version (older versions' copies are never read again, and leave
+as Redis evicts the least recently used or as they expire): a page is keyed on its path and the query parameters
+it declares, one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one address
 (production always has one), since the page then writes the request's host in its og:url. The middleware hands
 the view only the declared parameters, so a page cannot show what its key does not hold; the views answer an
 invalid value with something other than 200 (a redirect, 400 or 404), which is never kept; free-text searches
@@ -51,8 +52,8 @@ def _of_version(copy, version):
     return copy if copy is not None and copy[0] == version else None
 
 
-def _render_mark(key, version):
-    return f"{key}:{version}:rendering"
+def _render_mark(key):
+    return f"{key}:rendering"
 
 
 def _comma_list(values):
@@ -61,12 +62,21 @@ def _comma_list(values):
     return ",".join(dict.fromkeys(item for item in items if item))
 
 
-def _mark_and_read(mark, key):
-    """Take the render mark `mark` if nobody holds it, and read the page `key` as it is then: (taken, page or
-    None). One round trip on Redis (common/cache.py), two elsewhere."""
-    if hasattr(cache, "add_and_get"):
-        return cache.add_and_get(mark, 1, RENDER_LOCK_SECONDS, key)
-    return cache.add(mark, 1, timeout=RENDER_LOCK_SECONDS), cache.get(key)
+def _read_or_mark(key, mark):
+    """The page `key` as it is now and, when there is none, the render mark `mark` taken if nobody holds it:
+    (page or None, whether this request took the mark). One round trip on Redis (common/cache.py), where nothing
+    comes between the read and the mark; elsewhere up to three calls, and a render that ended between the read and
+    the mark is found by reading again."""
+    if hasattr(cache, "get_or_add"):
+        return cache.get_or_add(key, mark, 1, RENDER_LOCK_SECONDS)
+    if (page := cache.get(key)) is not None:
+        return page, False
+    if not cache.add(mark, 1, timeout=RENDER_LOCK_SECONDS):
+        return None, False
+    if (page := cache.get(key)) is not None:
+        cache.delete(mark)
+        return page, False
+    return None, True
 
 
 def _store(key, copy, mark):
@@ -170,47 +180,43 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         site = "" if settings.SITE_URL else f"{request.scheme}://{host}"
         address = f"{site}{request.get_full_path()}"
-        key = f"public-page:{hashlib.sha256(address.encode()).hexdigest()}"
-        # A copy is good when it was made of the data version of now.
+        page_key = f"public-page:{hashlib.sha256(address.encode()).hexdigest()}"
+        # A copy is good when it was made of the data version of now. The shared cache keeps each version's copy
+        # under a key of its own: a first render reads no copy of older data.
         version = data_version()
-        copy = self.copies.get(key, version) or self._shared_copy(key, version)
+        key = f"{page_key}:{version}"
+        copy = self.copies.get(page_key, version)
+        if copy is None and (copy := self._shared_copy(key)) is not None:
+            self.copies.put(page_key, copy)
         if copy is not None:
             _version, content, headers = copy
             return HttpResponse(content, headers=headers)
-        stored = False
+        mark, stored = _render_mark(key), False
         try:
             with rendering(version):
                 response = self.get_response(request)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 copy = (version, response.content, dict(response.headers))
-                _store(key, copy, _render_mark(key, version))
+                _store(key, copy, mark)
                 stored = True
-                self.copies.put(key, copy)
+                self.copies.put(page_key, copy)
         finally:
             if not stored:
-                cache.delete(_render_mark(key, version))
+                cache.delete(mark)
         return response
 
-    def _shared_copy(self, key, version):
-        """The page of `version` from the shared cache, or from another request's render of it; None when this
-        request is to render it (it then holds the render mark, or gave up waiting)."""
-        copy = _of_version(cache.get(key), version)
-        if copy is None:
-            # A render that ended between the first read and the mark left its copy.
-            marked, found = _mark_and_read(_render_mark(key, version), key)
-            copy = _of_version(found, version)
-            if marked and copy is not None:
-                cache.delete(_render_mark(key, version))
-            elif not marked and copy is None:
-                copy = self._wait_for(key, version)  # another request renders this very page of this very data
-        if copy is not None:
-            self.copies.put(key, copy)
+    def _shared_copy(self, key):
+        """The page from the shared cache, or from another request's render of it; None when this request is to
+        render it (it then holds the render mark, or gave up waiting)."""
+        copy, marked = _read_or_mark(key, _render_mark(key))
+        if copy is None and not marked:
+            copy = self._wait_for(key)  # another request renders this very page of this very data
         return copy
 
     @staticmethod
-    def _wait_for(key, version):
-        """The copy of `version` another request is rendering, once it is there; None when that render stored
-        nothing (an error, a 404) or takes too long: the caller then renders the page itself.
+    def _wait_for(key):
+        """The copy another request is rendering, once it is there; None when that render stored nothing (an
+        error, a 404) or takes too long: the caller then renders the page itself.
 
         Publication day: everyone opens the same new pages at once. The first request of a page renders it, the
         others wait for its copy instead of rendering it again; a copy is served only of the data version the
@@ -220,8 +226,8 @@ class PublicPageCacheMiddleware:
             time.sleep(RENDER_POLL_SECONDS)
             # The mark is a few bytes, the page a hundred kilobytes: the page is read once, when the mark is gone
             # (the render stores its copy before it takes its mark away).
-            if cache.get(_render_mark(key, version)) is None:
-                return _of_version(cache.get(key), version)
+            if cache.get(_render_mark(key)) is None:
+                return cache.get(key)
         return None
 
     @staticmethod

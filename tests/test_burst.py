@@ -79,6 +79,7 @@ def test_a_burst_of_first_requests_renders_the_page_once(page_cache, ranking_url
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page_cache", ["locmem"], indirect=True)  # on Redis nothing comes between: the next test
 def test_a_render_that_ends_between_the_read_and_the_mark_is_not_done_again(page_cache, rf, monkeypatch):
     """The race the burst exposed: a request finds no copy, another request's render then stores its copy and
     takes its mark away, and only then does the first take the mark. It must serve that copy, not render again."""
@@ -105,3 +106,15 @@ def test_a_render_that_ends_between_the_read_and_the_mark_is_not_done_again(page
     # Its mark is gone: the next change's first request renders at once instead of waiting for it.
     invalidate_public_pages()
     assert middleware(rf.get("/rankings/2030/so-ban-nganh/", SERVER_NAME="localhost")).content == b"rendered here"
+
+
+@pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
+def test_on_redis_the_page_is_read_and_its_mark_taken_in_one_step(page_cache):
+    page, mark = "public-page:abc:1", "public-page:abc:1:rendering"
+    assert cache.get_or_add(page, mark, 1, 30) == (None, True)  # no copy: this request renders it
+    assert 0 < cache.redis_client().ttl(cache.make_and_validate_key(mark)) <= 30  # a render that dies lets go
+    assert cache.get_or_add(page, mark, 1, 30) == (None, False)  # another is rendering it: wait for its copy
+    cache.set(page, (1, b"the copy", {}))
+    cache.delete(mark)
+    assert cache.get_or_add(page, mark, 1, 30) == ((1, b"the copy", {}), False)
+    assert cache.get(mark) is None  # a copy is there: nobody marks the page as being rendered
