@@ -16,11 +16,11 @@ hit then costs no round trip to the cache at all.
 
 The cache holds a bounded number of pages of each version (older versions' copies are never read again, and leave
 as Redis evicts the least recently used or as they expire): a page is keyed on its path and the query parameters
-it declares, one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one address
-(production always has one), since the page then writes the request's host in its og:url. The middleware hands
-the view only the declared parameters, so a page cannot show what its key does not hold; the views answer an
-invalid value with something other than 200 (a redirect, 400 or 404), which is never kept; free-text searches
-are not cached; a year in an address has four digits, no leading zero.
+it declares, one value each, nothing else; and on the scheme and host only where no SITE_URL names the site's one
+address (production always has one), since the page then writes the request's host in its og:url. The middleware
+hands the view only the declared parameters, so a page cannot show what its key does not hold; the views answer an
+invalid value with something other than 200 (a redirect, 400 or 404), which is never kept; free-text searches are
+not cached; a year in an address has four digits, no leading zero.
 """
 
 import functools
