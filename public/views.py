@@ -28,7 +28,7 @@ from rankings.selectors import (
 from . import charts, downloads
 from .cache import public_page
 from .forms import AgencyYearsForm, CompareForm
-from .tables import RankingTable, agency_choices_html, criteria_rows_html
+from .tables import RankingTable, agency_choices_html, criteria_rows_html, criteria_sections_html
 
 HOME_LEADERS = 3
 COMPARE_MIN, COMPARE_MAX = 2, 4
@@ -228,7 +228,9 @@ def criteria(request, year, block_slug):
         "year_links": _year_links(published, blocks, block, "public:criteria"),
         "year": year,
         "current_block": block,  # not "block": templates use that name for {% block %}
-        "sections": [(group, items, maxima[group.pk]) for group, items in sections.items()],
+        "has_criteria": bool(sections),
+        "criteria_sections": criteria_sections_html([(group, items, maxima[group.pk])
+                                                     for group, items in sections.items()]),
         "max_total": sum(maxima.values()),
         "rule_descriptions": [(Rule(rule).label, rules.DESCRIPTIONS[rule])
                               for rule in Rule.values if rule != Rule.POINTS and any(c.rule == rule for c in criteria)],
