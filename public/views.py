@@ -10,7 +10,7 @@ from agencies.models import Agency, AgencyGroup, Succession
 from common.spreadsheets import CONTENT_TYPES
 from common.vietnamese import compact
 from criteria import rules
-from criteria.models import Criterion, EvaluationYear
+from criteria.models import CriteriaGroup, Criterion, EvaluationYear
 from criteria.rules import Rule
 from rankings.models import Participant
 from rankings.selectors import (
@@ -18,6 +18,7 @@ from rankings.selectors import (
     agency_groups,
     agency_lineage,
     agency_profile,
+    block_criteria,
     block_ranking,
     build_rankings,
     classes_for,
@@ -215,11 +216,11 @@ def criteria(request, year, block_slug):
     blocks = agency_groups()
     year = published.get(year)
     block = _block(blocks, block_slug, year)
-    criteria = list(Criterion.objects.filter(year=year, agency_group=block).select_related("criteria_group")
-                    .in_framework_order())
+    criteria = block_criteria(year, block)  # as the block's agency pages read them: once per data version
+    groups = CriteriaGroup.objects.in_bulk({criterion.criteria_group_id for criterion in criteria})
     sections = {}
     for criterion in criteria:
-        sections.setdefault(criterion.criteria_group, []).append(criterion)
+        sections.setdefault(groups[criterion.criteria_group_id], []).append(criterion)
     maxima = {row["criteria_group_id"]: row["maximum"]
               for row in Criterion.objects.filter(year=year, agency_group=block).maxima()}
     return render(request, "public/criteria.html", {
