@@ -118,15 +118,6 @@ class WatchedKey:
                 pubsub.close()
 
 
-# KEYS[1] read; when it holds nothing, KEYS[2] set to ARGV[1] for ARGV[2] seconds unless it is set already.
-# Answers {1, the value} or {0, 1 if KEYS[2] was set else 0}.
-_GET_OR_ADD = """
-local found = redis.call('GET', KEYS[1])
-if found then return {1, found} end
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0, 1} end
-return {0, 0}
-"""
-
 # One watcher per key and Redis server in a process, whichever thread asks (Django has a backend per thread).
 _watched_keys = {}
 _watched_keys_lock = threading.Lock()
@@ -137,7 +128,6 @@ class RedisCache(redis.RedisCache):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
         self._watching = {}  # key -> the process's WatchedKey, found once per backend
-        self._get_or_add_script = None
 
     def redis_client(self):
         return self._cache.get_client(write=True)
@@ -157,24 +147,13 @@ class RedisCache(redis.RedisCache):
                 watched = self._watching[key] = _watched_keys.setdefault(self._where(key), WatchedKey(self, key))
         return watched
 
-    def get_or_add(self, key, other, value, timeout):
-        """`get(key)` and, when `key` holds nothing, `add(other, value, timeout)` in the same step, nothing coming
-        between the two: (value of `key` or None, whether `other` was added). One round trip (a Lua script)."""
+    def add_or_get(self, key, value, timeout):
+        """`add(key, value, timeout)` and, when `key` held a value already, that value, in one command (Redis's
+        SET NX GET): None when this call added `value`."""
         serializer = self._cache._serializer
-        script = self._get_or_add_script
-        if script is None:
-            script = self._get_or_add_script = self.redis_client().register_script(_GET_OR_ADD)
-        found, answer = script(keys=[self.make_and_validate_key(key), self.make_and_validate_key(other)],
-                               args=[serializer.dumps(value), self.get_backend_timeout(timeout)])
-        return (serializer.loads(answer), False) if found else (None, bool(answer))
-
-    def set_and_delete(self, key, value, timeout, other):
-        """`set(key, value, timeout)`, then `delete(other)`, in one round trip."""
-        pipeline = self.redis_client().pipeline()
-        pipeline.set(self.make_and_validate_key(key), self._cache._serializer.dumps(value),
-                     ex=self.get_backend_timeout(timeout))
-        pipeline.delete(self.make_and_validate_key(other))
-        pipeline.execute()
+        found = self.redis_client().set(self.make_and_validate_key(key), serializer.dumps(value),
+                                        ex=self.get_backend_timeout(timeout), nx=True, get=True)
+        return None if found is None else serializer.loads(found)
 
     def announce(self, key):
         """Tell every process watching `key` that it changed (after changing it), this one first."""

@@ -45,15 +45,13 @@ from common.data_version import data_version, rendering
 RENDER_POLL_SECONDS = 0.02
 RENDER_WAIT_SECONDS = 5
 RENDER_LOCK_SECONDS = 30
+# What a page's key holds while a request renders it, until the copy takes its place.
+RENDERING = "rendering"
 
 
 def _of_version(copy, version):
     """`copy` (version, content, headers) when it was made of `version`, else None."""
     return copy if copy is not None and copy[0] == version else None
-
-
-def _render_mark(key):
-    return f"{key}:rendering"
 
 
 def _comma_list(values):
@@ -62,31 +60,17 @@ def _comma_list(values):
     return ",".join(dict.fromkeys(item for item in items if item))
 
 
-def _read_or_mark(key, mark):
-    """The page `key` as it is now and, when there is none, the render mark `mark` taken if nobody holds it:
-    (page or None, whether this request took the mark). One round trip on Redis (common/cache.py), where nothing
-    comes between the read and the mark; elsewhere up to three calls, and a render that ended between the read and
-    the mark is found by reading again."""
-    if hasattr(cache, "get_or_add"):
-        return cache.get_or_add(key, mark, 1, RENDER_LOCK_SECONDS)
-    if (page := cache.get(key)) is not None:
-        return page, False
-    if not cache.add(mark, 1, timeout=RENDER_LOCK_SECONDS):
-        return None, False
-    if (page := cache.get(key)) is not None:
-        cache.delete(mark)
-        return page, False
-    return None, True
-
-
-def _store(key, copy, mark):
-    """Keep the page's copy, then take its render mark away (so that whoever waits finds the copy): one round trip
-    on Redis, two elsewhere."""
-    if hasattr(cache, "set_and_delete"):
-        cache.set_and_delete(key, copy, settings.PUBLIC_PAGE_CACHE_SECONDS, mark)
-    else:
-        cache.set(key, copy, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
-        cache.delete(mark)
+def _claim(key):
+    """What the page's key holds: the copy, RENDERING while another request renders it, or None when it held
+    nothing, and this request, which put RENDERING there, is to render it. One step: two requests never both
+    find it empty. One command on Redis (common/cache.py), two calls elsewhere."""
+    if hasattr(cache, "add_or_get"):
+        return cache.add_or_get(key, RENDERING, RENDER_LOCK_SECONDS)
+    while not cache.add(key, RENDERING, timeout=RENDER_LOCK_SECONDS):
+        if (found := cache.get(key)) is not None:
+            return found
+        # Nothing after all: a render that gave up took its mark away meanwhile. Mark it again.
+    return None
 
 
 @dataclass(frozen=True)
@@ -186,32 +170,30 @@ class PublicPageCacheMiddleware:
         version = data_version()
         key = f"{page_key}:{version}"
         copy = self.copies.get(page_key, version)
-        if copy is None and (copy := self._shared_copy(key)) is not None:
-            self.copies.put(page_key, copy)
+        marked = False
+        if copy is None:
+            copy = _claim(key)
+            marked = copy is None
+            if copy == RENDERING:
+                copy = self._wait_for(key)  # another request renders this very page of this very data
+            if copy is not None:
+                self.copies.put(page_key, copy)
         if copy is not None:
             _version, content, headers = copy
             return HttpResponse(content, headers=headers)
-        mark, stored = _render_mark(key), False
+        stored = False
         try:
             with rendering(version):
                 response = self.get_response(request)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 copy = (version, response.content, dict(response.headers))
-                _store(key, copy, mark)
+                cache.set(key, copy, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)  # in the place of the mark
                 stored = True
                 self.copies.put(page_key, copy)
         finally:
-            if not stored:
-                cache.delete(mark)
+            if marked and not stored:  # an error, a 404: whoever waits renders it
+                cache.delete(key)
         return response
-
-    def _shared_copy(self, key):
-        """The page from the shared cache, or from another request's render of it; None when this request is to
-        render it (it then holds the render mark, or gave up waiting)."""
-        copy, marked = _read_or_mark(key, _render_mark(key))
-        if copy is None and not marked:
-            copy = self._wait_for(key)  # another request renders this very page of this very data
-        return copy
 
     @staticmethod
     def _wait_for(key):
@@ -224,10 +206,8 @@ class PublicPageCacheMiddleware:
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(RENDER_POLL_SECONDS)
-            # The mark is a few bytes, the page a hundred kilobytes: the page is read once, when the mark is gone
-            # (the render stores its copy before it takes its mark away).
-            if cache.get(_render_mark(key)) is None:
-                return cache.get(key)
+            if (copy := cache.get(key)) != RENDERING:
+                return copy
         return None
 
     @staticmethod

@@ -2,6 +2,7 @@
 a copy of older data."""
 
 import threading
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -11,8 +12,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test.signals import template_rendered
 
-from common.data_version import data_version, invalidate_public_pages
-from public.cache import PublicPageCacheMiddleware
+from common.data_version import invalidate_public_pages
+from public.cache import RENDER_WAIT_SECONDS, RENDERING, PublicPageCacheMiddleware
 from rankings.models import Score
 from tests import factories
 
@@ -79,42 +80,44 @@ def test_a_burst_of_first_requests_renders_the_page_once(page_cache, ranking_url
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("page_cache", ["locmem"], indirect=True)  # on Redis nothing comes between: the next test
-def test_a_render_that_ends_between_the_read_and_the_mark_is_not_done_again(page_cache, rf, monkeypatch):
-    """The race the burst exposed: a request finds no copy, another request's render then stores its copy and
-    takes its mark away, and only then does the first take the mark. It must serve that copy, not render again."""
-    renders = []
+def test_a_request_waiting_for_a_render_that_keeps_nothing_renders_the_page_itself(page_cache, rf):
+    """A request finds its page being rendered and waits; that render ends without a copy to keep (an error, a
+    404): the waiting request renders the page itself instead of waiting out its time."""
+    started, release, renders = threading.Event(), threading.Event(), []
 
-    def render(request):
+    def view(request):
         renders.append(request.path)
-        return HttpResponse("rendered here")
+        if len(renders) == 1:
+            started.set()
+            release.wait(5)
+            return HttpResponse("not kept", status=404)
+        return HttpResponse("rendered by the one that waited")
 
-    middleware = PublicPageCacheMiddleware(render)
-    get, version, reads = cache.get, data_version(), []
-
-    def another_render_ends_right_after(key, *args, **kwargs):
-        found = get(key, *args, **kwargs)
-        if key.startswith("public-page:") and not reads:  # the first read of the page: no copy yet
-            reads.append(key)
-            cache.set(key, (version, b"rendered by the other request", {}))
-        return found
-
-    monkeypatch.setattr(cache, "get", another_render_ends_right_after)
-    response = middleware(rf.get("/rankings/2030/so-ban-nganh/", SERVER_NAME="localhost"))
-    assert response.content == b"rendered by the other request" and renders == []
-    monkeypatch.undo()
-    # Its mark is gone: the next change's first request renders at once instead of waiting for it.
-    invalidate_public_pages()
-    assert middleware(rf.get("/rankings/2030/so-ban-nganh/", SERVER_NAME="localhost")).content == b"rendered here"
+    middleware = PublicPageCacheMiddleware(view)
+    url = "/rankings/2030/so-ban-nganh/"
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(middleware, rf.get(url, SERVER_NAME="localhost"))
+        assert started.wait(5)
+        second = pool.submit(middleware, rf.get(url, SERVER_NAME="localhost"))
+        time.sleep(0.2)
+        assert len(renders) == 1  # the second waits for the first's copy
+        release.set()
+        released = time.monotonic()
+        assert first.result().status_code == 404
+        assert second.result().content == b"rendered by the one that waited"
+        assert time.monotonic() - released < RENDER_WAIT_SECONDS / 2
+    assert len(renders) == 2
+    # The second's copy is kept: the next request is served it.
+    assert middleware(rf.get(url, SERVER_NAME="localhost")).content == b"rendered by the one that waited"
+    assert len(renders) == 2
 
 
 @pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
-def test_on_redis_the_page_is_read_and_its_mark_taken_in_one_step(page_cache):
-    page, mark = "public-page:abc:1", "public-page:abc:1:rendering"
-    assert cache.get_or_add(page, mark, 1, 30) == (None, True)  # no copy: this request renders it
-    assert 0 < cache.redis_client().ttl(cache.make_and_validate_key(mark)) <= 30  # a render that dies lets go
-    assert cache.get_or_add(page, mark, 1, 30) == (None, False)  # another is rendering it: wait for its copy
-    cache.set(page, (1, b"the copy", {}))
-    cache.delete(mark)
-    assert cache.get_or_add(page, mark, 1, 30) == ((1, b"the copy", {}), False)
-    assert cache.get(mark) is None  # a copy is there: nobody marks the page as being rendered
+def test_on_redis_a_page_is_claimed_in_one_command(page_cache):
+    key = "public-page:abc:1"
+    assert cache.add_or_get(key, RENDERING, 30) is None  # nothing there: this request renders it
+    assert 0 < cache.redis_client().ttl(cache.make_and_validate_key(key)) <= 30  # a render that dies lets go
+    assert cache.add_or_get(key, RENDERING, 30) == RENDERING  # another renders it: wait for its copy
+    cache.set(key, (1, b"the copy", {}))
+    assert cache.add_or_get(key, RENDERING, 30) == (1, b"the copy", {})
+    assert cache.get(key) == (1, b"the copy", {})  # left as it was
