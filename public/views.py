@@ -6,7 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from agencies.models import Agency, AgencyGroup, Succession
+from agencies.models import Agency, Succession
 from common.spreadsheets import CONTENT_TYPES
 from common.vietnamese import compact
 from criteria import rules
@@ -143,13 +143,14 @@ def ranking_download(request, year, block_slug, fmt):
 
 @public_page(params=["year", "against"])
 def agency(request, slug):
-    agency = get_object_or_404(Agency.objects.select_related("group"), slug=slug)
+    agency = get_object_or_404(Agency, slug=slug)
+    every_block = agency_groups()  # read once per data version
+    agency.group = next(block for block in every_block if block.pk == agency.group_id)
     published = PublishedYears()
     years = list(published)
     lineage = agency_lineage(agency, until=published.latest.year if published else None)
-    # Its own block is read with it; a block it or a forebear was evaluated in before, with one query more.
-    blocks = [agency.group] if lineage.block_ids == {agency.group_id} else list(
-        AgencyGroup.objects.filter(pk__in=lineage.block_ids))
+    # Its block, and those it or a forebear was evaluated in before.
+    blocks = [block for block in every_block if block.pk in lineage.block_ids]
     by_year = build_rankings(years=years, published=published, blocks=blocks, successions=lineage.successions)
 
     def result(agency_id, year):
