@@ -608,7 +608,7 @@ class PublicationRecord:
 
 @once_per_version
 def publication_record(year):
-    """What the method page says about a year's publication, from the change history. Two queries."""
+    """What the method page says about a year's publication, from the change history. Eight queries at most."""
     history = list(year.history.order_by("history_date").values(
         "status", "history_date", "history_change_reason", "decision_number", "decision_signed_on"))
     published = [h["history_date"] for h in history if h["status"] == EvaluationYear.Status.PUBLISHED]
@@ -616,17 +616,15 @@ def publication_record(year):
         return PublicationRecord(None, [], False)
     first = published[0]
     reasons = [h["history_change_reason"] for h in history if h["history_change_reason"] and h["history_date"] > first]
-    since = {"history_date__gt": first}
-    changed = EvaluationYear.objects.filter(pk=year.pk).filter(
-        Exists(Score.history.filter(criterion__year=year, **since))
-        # A score an import created has no history record of its own: its import log says when it came.
-        | Exists(ImportLog.objects.filter(year=year, applied_at__gt=first, created__gt=0))
-        | Exists(Criterion.history.filter(year=year, **since))
-        # names, ranked or not, groups, classes and the successions that the year's comparison reads
-        | Exists(Participant.history.filter(year=year, **since))
-        | Exists(CriteriaGroup.history.filter(year=year, **since))
-        | Exists(ResultClass.history.filter(year=year, **since))
-        | Exists(Succession.history.filter(year__lte=year.year, **since))).exists()
+    # A score an import created has no history record of its own: its import log says when it came.
+    changed = (Score.history.filter(criterion__year=year, history_date__gt=first).exists()
+               or ImportLog.objects.filter(year=year, applied_at__gt=first, created__gt=0).exists()
+               or Criterion.history.filter(year=year, history_date__gt=first).exists()
+               # names, ranked or not, groups, classes and the successions that the year's comparison reads
+               or Participant.history.filter(year=year, history_date__gt=first).exists()
+               or CriteriaGroup.history.filter(year=year, history_date__gt=first).exists()
+               or ResultClass.history.filter(year=year, history_date__gt=first).exists()
+               or Succession.history.filter(year__lte=year.year, history_date__gt=first).exists())
     decisions = list(dict.fromkeys((h["decision_number"], h["decision_signed_on"]) for h in history
                                    if h["status"] == EvaluationYear.Status.PUBLISHED and h["decision_number"]))
     return PublicationRecord(first, reasons, changed, decisions)
