@@ -62,8 +62,9 @@ def _comma_list(values):
 
 def _claim(key):
     """What the page's key holds: the copy, RENDERING while another request renders it, or None when it held
-    nothing, and this request, which put RENDERING there, is to render it. One step: two requests never both
-    find it empty. One command on Redis (common/cache.py), two calls elsewhere."""
+    nothing, and this request, which put RENDERING there, is to render it. One step where the cache's `add` is
+    one (Redis, in one command: common/cache.py; memory): two requests never both find it empty. The files of
+    the development server may let two requests render the same page at once."""
     if hasattr(cache, "add_or_get"):
         return cache.add_or_get(key, RENDERING, RENDER_LOCK_SECONDS)
     while not cache.add(key, RENDERING, timeout=RENDER_LOCK_SECONDS):
@@ -181,7 +182,7 @@ class PublicPageCacheMiddleware:
         if copy is not None:
             _version, content, headers = copy
             return HttpResponse(content, headers=headers)
-        stored = False
+        stored, claimed_at = False, time.monotonic()
         try:
             with rendering(version):
                 response = self.get_response(request)
@@ -191,7 +192,9 @@ class PublicPageCacheMiddleware:
                 stored = True
                 self.copies.put(page_key, copy)
         finally:
-            if marked and not stored:  # an error, a 404: whoever waits renders it
+            # An error, a 404: whoever waits renders the page. Only while nobody has given up waiting: the key then
+            # holds this request's mark, not another's copy (or mark, once this one expired).
+            if marked and not stored and time.monotonic() - claimed_at < RENDER_WAIT_SECONDS:
                 cache.delete(key)
         return response
 

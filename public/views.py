@@ -6,7 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from agencies.models import Agency, Succession
+from agencies.models import Agency, AgencyGroup, Succession
 from common.spreadsheets import CONTENT_TYPES
 from common.vietnamese import compact
 from criteria import rules
@@ -144,13 +144,15 @@ def ranking_download(request, year, block_slug, fmt):
 @public_page(params=["year", "against"])
 def agency(request, slug):
     agency = get_object_or_404(Agency, slug=slug)
-    every_block = agency_groups()  # read once per data version
-    agency.group = next(block for block in every_block if block.pk == agency.group_id)
     published = PublishedYears()
     years = list(published)
     lineage = agency_lineage(agency, until=published.latest.year if published else None)
-    # Its block, and those it or a forebear was evaluated in before.
-    blocks = [block for block in every_block if block.pk in lineage.block_ids]
+    # Its block, and those it or a forebear was evaluated in before: from the blocks read once per data version, and
+    # one made since this process read them (the agency moved into it a moment ago) read now.
+    known = {block.pk: block for block in agency_groups()}
+    known |= AgencyGroup.objects.in_bulk(lineage.block_ids - known.keys())
+    agency.group = known[agency.group_id]
+    blocks = [known[block_id] for block_id in lineage.block_ids]
     by_year = build_rankings(years=years, published=published, blocks=blocks, successions=lineage.successions)
 
     def result(agency_id, year):

@@ -121,3 +121,31 @@ def test_on_redis_a_page_is_claimed_in_one_command(page_cache):
     cache.set(key, (1, b"the copy", {}))
     assert cache.add_or_get(key, RENDERING, 30) == (1, b"the copy", {})
     assert cache.get(key) == (1, b"the copy", {})  # left as it was
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_render_that_keeps_nothing_after_others_gave_up_waiting_leaves_their_copy(page_cache, rf, monkeypatch):
+    """The first render outlasts the wait: the waiting request renders and keeps the page itself. When the first
+    then ends without a copy, it must not take away the one the key now holds (a helper's review)."""
+    monkeypatch.setattr("public.cache.RENDER_WAIT_SECONDS", 0.3)
+    started, renders = threading.Event(), []
+
+    def view(request):
+        renders.append(request.path)
+        if len(renders) == 1:
+            started.set()
+            time.sleep(0.8)
+            return HttpResponse("not kept", status=404)
+        return HttpResponse("rendered by the one that gave up waiting")
+
+    middleware = PublicPageCacheMiddleware(view)
+    url = "/rankings/2030/so-ban-nganh/"
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(middleware, rf.get(url, SERVER_NAME="localhost"))
+        assert started.wait(5)
+        second = pool.submit(middleware, rf.get(url, SERVER_NAME="localhost"))
+        assert second.result().content == b"rendered by the one that gave up waiting"
+        assert first.result().status_code == 404
+    another_process = PublicPageCacheMiddleware(view)  # no copy of its own: it reads the shared cache
+    assert another_process(rf.get(url, SERVER_NAME="localhost")).content == b"rendered by the one that gave up waiting"
+    assert len(renders) == 2
