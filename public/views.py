@@ -221,6 +221,10 @@ def criteria(request, year, block_slug):
     block = _block(blocks, block_slug, year)
     criteria = block_criteria(year, block)  # as the block's agency pages read them: once per data version
     groups = CriteriaGroup.objects.in_bulk({criterion.criteria_group_id for criterion in criteria})
+    if any(criterion.criteria_group_id not in groups for criterion in criteria):
+        # A group removed since this process read the criteria for the version: both as they are now.
+        criteria = list(Criterion.objects.filter(year=year, agency_group=block).in_framework_order())
+        groups = CriteriaGroup.objects.in_bulk({criterion.criteria_group_id for criterion in criteria})
     sections = {}
     for criterion in criteria:
         sections.setdefault(groups[criterion.criteria_group_id], []).append(criterion)

@@ -8,12 +8,14 @@ from django.utils.translation import override
 
 from agencies.models import Agency, AgencyGroup, Succession
 from common.data_version import kept_items, once_per_version, rendering
+from criteria.models import Criterion
 from public import views
 from rankings.models import RecordedRanking, Score
 from rankings.selectors import (
     PublishedYears,
     agency_groups,
     agency_lineage,
+    block_criteria,
     block_ranking,
     recorded_results,
     successions_until,
@@ -145,3 +147,20 @@ def test_an_agency_moved_into_a_block_made_since_the_blocks_were_read_keeps_its_
     with rendering(version):
         page = views.agency(rf.get("/agencies/so-tai-chinh/"), slug="so-tai-chinh")
     assert page.status_code == 200
+
+
+def test_a_criteria_group_removed_since_the_criteria_were_read_leaves_the_criteria_page_whole(demo, rf):
+    """The criteria page groups the criteria its process read for the data version under their groups as they are
+    now: a group taken away meanwhile (its criteria moved to another) is not a 500."""
+    version, year = object(), PublishedYears().latest
+    block = AgencyGroup.objects.get(slug="so-ban-nganh")
+    with rendering(version):
+        PublishedYears()
+        criteria = block_criteria(year, block)  # what this process read for the version
+    old_group = criteria[0].criteria_group
+    new_group = factories.criteria_group_of(year, block, "nhom-moi", order=99)
+    Criterion.objects.filter(criteria_group=old_group).update(criteria_group=new_group)
+    old_group.delete()
+    with rendering(version):
+        page = views.criteria(rf.get(f"/criteria/{year.year}/so-ban-nganh/"), year=year.year, block_slug="so-ban-nganh")
+    assert page.status_code == 200 and "Nhóm nhom-moi" in page.content.decode()
