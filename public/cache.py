@@ -173,6 +173,7 @@ class PublicPageCacheMiddleware:
         copy = self.copies.get(page_key, version)
         marked = False
         if copy is None:
+            claimed_at = time.monotonic()  # before the claim: no waiter's wait began earlier
             copy = _claim(key)
             marked = copy is None
             if copy == RENDERING:
@@ -182,7 +183,7 @@ class PublicPageCacheMiddleware:
         if copy is not None:
             _version, content, headers = copy
             return HttpResponse(content, headers=headers)
-        stored, claimed_at = False, time.monotonic()
+        stored = False
         try:
             with rendering(version):
                 response = self.get_response(request)
