@@ -79,26 +79,41 @@ def test_a_burst_of_first_requests_renders_the_page_once(page_cache, ranking_url
         template_rendered.disconnect(count)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_request_waiting_for_a_render_that_keeps_nothing_renders_the_page_itself(page_cache, rf):
-    """A request finds its page being rendered and waits; that render ends without a copy to keep (an error, a
-    404): the waiting request renders the page itself instead of waiting out its time."""
-    started, release, renders = threading.Event(), threading.Event(), []
+def first_render_keeps_nothing(hold, content):
+    """A view whose first render waits for `hold()` and ends without a copy to keep (a 404), and whose later renders
+    answer `content`; the event its first render sets when it begins, and the list of its renders."""
+    started, renders = threading.Event(), []
 
     def view(request):
         renders.append(request.path)
         if len(renders) == 1:
             started.set()
-            release.wait(5)
+            hold()
             return HttpResponse("not kept", status=404)
-        return HttpResponse("rendered by the one that waited")
+        return HttpResponse(content)
 
+    return view, started, renders
+
+
+def first_and_second_request(pool, middleware, page_request, started):
+    """Two requests of the same page (`page_request()` makes each) sent to `pool`, the second once the first is
+    rendering it."""
+    first = pool.submit(middleware, page_request())
+    assert started.wait(5)
+    return first, pool.submit(middleware, page_request())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_waiting_for_a_render_that_keeps_nothing_renders_the_page_itself(page_cache, rf):
+    """A request finds its page being rendered and waits; that render ends without a copy to keep (an error, a
+    404): the waiting request renders the page itself instead of waiting out its time."""
+    release = threading.Event()
+    view, started, renders = first_render_keeps_nothing(lambda: release.wait(5), b"rendered by the one that waited")
     middleware = PublicPageCacheMiddleware(view)
     url = "/rankings/2030/so-ban-nganh/"
     with ThreadPoolExecutor(2) as pool:
-        first = pool.submit(middleware, rf.get(url, SERVER_NAME="localhost"))
-        assert started.wait(5)
-        second = pool.submit(middleware, rf.get(url, SERVER_NAME="localhost"))
+        first, second = first_and_second_request(
+            pool, middleware, lambda: rf.get(url, SERVER_NAME="localhost"), started)
         time.sleep(0.2)
         assert len(renders) == 1  # the second waits for the first's copy
         release.set()
@@ -128,22 +143,13 @@ def test_a_render_that_keeps_nothing_after_others_gave_up_waiting_leaves_their_c
     """The first render outlasts the wait: the waiting request renders and keeps the page itself. When the first
     then ends without a copy, it must not take away the one the key now holds (a helper's review)."""
     monkeypatch.setattr("public.cache.RENDER_WAIT_SECONDS", 0.3)
-    started, renders = threading.Event(), []
-
-    def view(request):
-        renders.append(request.path)
-        if len(renders) == 1:
-            started.set()
-            time.sleep(0.8)
-            return HttpResponse("not kept", status=404)
-        return HttpResponse("rendered by the one that gave up waiting")
-
+    view, started, renders = first_render_keeps_nothing(lambda: time.sleep(0.8),
+                                                        b"rendered by the one that gave up waiting")
     middleware = PublicPageCacheMiddleware(view)
     url = "/rankings/2030/so-ban-nganh/"
     with ThreadPoolExecutor(2) as pool:
-        first = pool.submit(middleware, rf.get(url, SERVER_NAME="localhost"))
-        assert started.wait(5)
-        second = pool.submit(middleware, rf.get(url, SERVER_NAME="localhost"))
+        first, second = first_and_second_request(
+            pool, middleware, lambda: rf.get(url, SERVER_NAME="localhost"), started)
         assert second.result().content == b"rendered by the one that gave up waiting"
         assert first.result().status_code == 404
     another_process = PublicPageCacheMiddleware(view)  # no copy of its own: it reads the shared cache
