@@ -223,7 +223,7 @@ def criteria(request, year, block_slug):
     groups = CriteriaGroup.objects.in_bulk({criterion.criteria_group_id for criterion in criteria})
     if any(criterion.criteria_group_id not in groups for criterion in criteria):
         # A group removed since this process read the criteria for the version: both as they are now.
-        criteria = list(Criterion.objects.filter(year=year, agency_group=block).in_framework_order())
+        criteria = block_criteria.__wrapped__(year, block)  # the same query, not kept
         groups = CriteriaGroup.objects.in_bulk({criterion.criteria_group_id for criterion in criteria})
     sections = {}
     for criterion in criteria:
