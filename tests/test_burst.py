@@ -6,12 +6,14 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test.signals import template_rendered
 
+from benchmarks.bench import Command as Bench
 from common.data_version import invalidate_public_pages
 from public.cache import RENDER_WAIT_SECONDS, RENDERING, PublicPageCacheMiddleware
 from rankings.models import Score
@@ -77,6 +79,16 @@ def test_a_burst_of_first_requests_renders_the_page_once(page_cache, ranking_url
         assert b"19" in after[0][1]
     finally:
         template_rendered.disconnect(count)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bench_counts_every_render_of_a_burst(page_cache, ranking_url, monkeypatch):
+    """`make bench`'s renders_in_burst counts the page's renders, not its reads of the database: a process reads a
+    block's record once per data version, so a count of reads saw one render where every request rendered."""
+    path = urlsplit(ranking_url).path
+    assert Bench.renders_in_burst(path) == 1
+    monkeypatch.setattr("public.cache._claim", lambda key: None)  # as if nothing told requests of each other
+    assert Bench.renders_in_burst(path) == BURST
 
 
 def first_render_keeps_nothing(hold, content):
