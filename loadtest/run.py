@@ -404,10 +404,12 @@ http {{
 
 def evaluate(runs):
     cached, static = runs["cached ranking page"]["rps"], runs["static file"]["rps"]
-    ratios = {name: round(figures["p99_ms"] / figures["p50_ms"], 1) for name, figures in runs.items()}
+    ratios = {name: figures["p99_ms"] / figures["p50_ms"] for name, figures in runs.items()}
     return {
         "cached_vs_static": {"value": round(cached / static, 2), "met": cached >= 0.5 * static},
-        "p99_vs_p50": {"value": ratios, "met": all(ratio <= 5 for ratio in ratios.values())},
+        # Judged before rounding: 5.04 × p50 is a miss.
+        "p99_vs_p50": {"value": {name: round(ratio, 2) for name, ratio in ratios.items()},
+                       "met": all(ratio <= 5 for ratio in ratios.values())},
         "errors": {"value": {name: figures["errors"] for name, figures in runs.items()},
                    "met": all(figures["errors"] == 0 for figures in runs.values())},
     }
@@ -417,7 +419,7 @@ def table(report):
     out = [f"{'run':<50}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>8}{'errors':>8}"]
     for name, figures in report["runs"].items():
         out.append(f"{name:<50}{figures['requests']:>9}{figures['rps']:>9.0f}{figures['p50_ms']:>9.1f}"
-                   f"{figures['p99_ms']:>9.1f}{figures['p99_ms'] / figures['p50_ms']:>8.1f}{figures['errors']:>8}")
+                   f"{figures['p99_ms']:>9.1f}{figures['p99_ms'] / figures['p50_ms']:>8.2f}{figures['errors']:>8}")
         details = {kind: count for kind, count in figures["errors_detail"].items() if count}
         if details:
             out.append(f"{'':<50}errors: {details}")
