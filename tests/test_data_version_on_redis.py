@@ -106,6 +106,29 @@ def test_a_lost_subscription_is_taken_up_again(on_redis):
         watched.stop()
 
 
+def test_a_read_that_a_change_overtook_is_not_kept(on_redis, monkeypatch):
+    """An announcement heard while the watcher's read of the key is on its way: the answer may be older than the
+    change, so the copy stays untrusted until the next read."""
+    key = "watched-in-a-test"
+    on_redis.set(key, 1, timeout=None)
+    watched = WatchedKey(on_redis, key, heartbeat=60)
+    watched._pid = os.getpid()  # no watching thread: the test reads for it
+    read = on_redis.get
+
+    def overtaken(*args, **kwargs):
+        answer = read(*args, **kwargs)
+        on_redis.incr(key)
+        watched.changed()  # heard before the answer (1) arrives
+        return answer
+
+    monkeypatch.setattr(on_redis, "get", overtaken)
+    watched._read()
+    assert watched.value is None
+    monkeypatch.undo()
+    watched._read()
+    assert watched.value == 2
+
+
 def test_a_stopped_or_silent_watcher_is_not_trusted(watching):
     watched = watching(heartbeat=0.2)
     assert eventually(lambda: watched.value, data_version(), within=5) is not None
