@@ -6,7 +6,7 @@ of a data version (a publication day) waits on PostgreSQL, Redis or another requ
 threads of one process wait without holding a process, and share what the process read once for that version
 (common/data_version.py), where separate processes would each read it again. Python runs one thread at a time
 per process, so a second core needs a second replica; and more threads share that one core among more first
-renders at once, each of which then ends later (run 5 of `make loadtest`: p99 ÷ p50 at a median of 3.8–4.5 with
+renders at once, each of which then ends later (run 5 of `make loadtest`: p99 ÷ p50 at medians of 3.8–4.9 with
 two threads, 5.1 with three, 5.2 with four, 6.0 with three single-threaded processes; docs/benchmarks.md).
 """
 
