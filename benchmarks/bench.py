@@ -250,7 +250,7 @@ class Command(BaseCommand):
     def renders_in_burst(url, template="public/ranking.html", burst=50):
         """How many times BURST first requests, let go at once on an empty cache, render the page: counted as
         renders of its template, in any thread (not as reads of the database: a process reads a block's record
-        once per data version, so a second render would read nothing)."""
+        once per data version, so a render after that first read reads nothing of it)."""
         empty_page_cache()
         start, renders, lock = threading.Barrier(burst), [], threading.Lock()
         render_template = Template._render

@@ -44,7 +44,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SERVER = os.environ.get("LOADTEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-# A Redis database number nothing else here uses (the bench uses 7, the tests 13 to 15); emptied before and after.
+# A Redis database number nothing else here uses (the bench uses 7, the tests 12 to 15); emptied before and after.
 REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 # Each replica's workers and threads, as docker-compose has them (WEB_CONCURRENCY and WEB_THREADS change both).
 GUNICORN_CONFIG = ROOT / "config" / "gunicorn.py"

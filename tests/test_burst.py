@@ -6,30 +6,37 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.test.signals import template_rendered
 
 from benchmarks.bench import Command as Bench
-from common.data_version import invalidate_public_pages
+from common.data_version import _bump, invalidate_public_pages
+from criteria.models import EvaluationYear
 from public.cache import RENDER_WAIT_SECONDS, RENDERING, PublicPageCacheMiddleware
 from rankings.models import Score
+from rankings.records import record_rankings
 from tests import factories
 
 BURST = 50
 
 
 @pytest.fixture
-def ranking_url(live_server):
+def ranking_path():
     block = factories.agency_group(name="Sở, ban, ngành", slug="so-ban-nganh")
     year = factories.evaluation_year(2030)
     criterion = factories.criterion(year, block, "1.1", 20)
     for n in range(12):
         factories.score(factories.agency(block, name=f"Sở số {n}"), criterion, Decimal(n))
-    return f"{live_server.url}/rankings/2030/so-ban-nganh/"
+    return "/rankings/2030/so-ban-nganh/"
+
+
+@pytest.fixture
+def ranking_url(live_server, ranking_path):
+    return f"{live_server.url}{ranking_path}"
 
 
 def burst(url):
@@ -51,6 +58,9 @@ def page_cache(request, settings):
     if request.param == "redis":
         settings.CACHES = {"default": {"BACKEND": "common.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/12"}}
     cache.clear()
+    # A version of its own, announced: the process's watcher of an earlier test still holds the version just flushed,
+    # and would otherwise drop it at its next read, in the middle of the test, when a new one is made.
+    _bump()
     yield
     cache.clear()
 
@@ -82,13 +92,14 @@ def test_a_burst_of_first_requests_renders_the_page_once(page_cache, ranking_url
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_bench_counts_every_render_of_a_burst(page_cache, ranking_url, monkeypatch):
-    """`make bench`'s renders_in_burst counts the page's renders, not its reads of the database: a process reads a
-    block's record once per data version, so a count of reads saw one render where every request rendered."""
-    path = urlsplit(ranking_url).path
-    assert Bench.renders_in_burst(path) == 1
+def test_the_bench_counts_every_render_of_a_burst(page_cache, ranking_path, monkeypatch):
+    """`make bench`'s renders_in_burst counts the page's renders, not its reads of the block's record: a process
+    reads that once per data version, so a count of reads missed the renders that came after the first read."""
+    with transaction.atomic():
+        record_rankings(EvaluationYear.objects.get(year=2030))  # the page reads the record, as a published year's do
+    assert Bench.renders_in_burst(ranking_path) == 1
     monkeypatch.setattr("public.cache._claim", lambda key: None)  # as if nothing told requests of each other
-    assert Bench.renders_in_burst(path) == BURST
+    assert Bench.renders_in_burst(ranking_path) == BURST
 
 
 def first_render_keeps_nothing(hold, content):

@@ -121,10 +121,10 @@ def test_a_read_that_a_change_overtook_is_not_kept(on_redis, monkeypatch):
         watched.changed()  # heard before the answer (1) arrives
         return answer
 
-    monkeypatch.setattr(on_redis, "get", overtaken)
-    watched._read()
+    with monkeypatch.context() as patched:
+        patched.setattr(on_redis, "get", overtaken)
+        watched._read()
     assert watched.value is None
-    monkeypatch.undo()
     watched._read()
     assert watched.value == 2
 

@@ -10,12 +10,14 @@ loadtest = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(loadtest)
 
 
-def runs(p99_ms=40.0, errors=0, cached_rps=3000):
-    """The five runs' figures: p50 10 ms each; the last run's p99 and errors, the cached page's throughput as given."""
-    figures = {"cached ranking page": cached_rps, "static file": 3000, "public pages (mix)": 3000,
-               "mix during an import": 3000, "mix right after a publish": 3000}
-    measured = {name: {"rps": rps, "p50_ms": 10.0, "p99_ms": 30.0, "errors": 0} for name, rps in figures.items()}
-    measured["mix right after a publish"].update(p99_ms=p99_ms, errors=errors)
+def runs(p99_ms=30.0, errors=0, cached_rps=3000):
+    """The five runs' figures, each at p50 10 ms, p99 30 ms, 3000 requests a second and no error; the last run's p99
+    and errors and the cached page's throughput as given."""
+    names = ["cached ranking page", "static file", "public pages (mix)", "mix during a 10,000-score import",
+             "mix right after a publish (cache empty)"]
+    measured = {name: {"rps": 3000, "p50_ms": 10.0, "p99_ms": 30.0, "errors": 0} for name in names}
+    measured["cached ranking page"]["rps"] = cached_rps
+    measured[names[-1]].update(p99_ms=p99_ms, errors=errors)
     return measured
 
 
@@ -23,7 +25,7 @@ def runs(p99_ms=40.0, errors=0, cached_rps=3000):
 def test_p99_is_judged_against_five_times_p50_before_rounding(p99_ms, met):
     target = loadtest.evaluate(runs(p99_ms=p99_ms))["p99_vs_p50"]
     assert target["met"] is met
-    assert target["value"]["mix right after a publish"] == round(p99_ms / 10, 2)
+    assert target["value"]["mix right after a publish (cache empty)"] == round(p99_ms / 10, 2)
 
 
 def test_one_error_in_one_run_misses_the_target():
